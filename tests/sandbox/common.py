@@ -1,0 +1,203 @@
+"""Pieces shared by the local RAM and marketplace services.
+
+Both services expose the same admin API under ``/__sandbox__/`` (never part of the real protocols):
+
+* ``GET /__sandbox__/health``        -> ``{"service": "<name>"}``
+* ``GET /__sandbox__/counters``      -> ``{"<operation>": <count>, ...}`` (RAM: the action name,
+  marketplace: ``"<METHOD> <route template>"``); ``DELETE`` resets them.
+* ``GET /__sandbox__/faults``        -> the fault settings; ``PUT`` with a JSON object changes any of
+  ``throttle_rate`` (0..1), ``error_rate`` (0..1), ``latency_ms`` (int), ``seed`` (int or null).
+
+Counters count every request that reached the API (faulted ones included), so a test can prove that
+a module made no remote call at all.
+"""
+
+import contextlib
+import json
+import os
+import random
+import sqlite3
+import tempfile
+import threading
+import time
+from collections import Counter
+
+from flask import Blueprint, jsonify, request
+
+ADMIN_PREFIX = "/__sandbox__"
+
+
+class FaultInjector:
+    """Switchable faults: throttling, 5xx errors and added latency, decided per request."""
+
+    FIELDS = ("throttle_rate", "error_rate", "latency_ms", "seed")
+
+    def __init__(self, throttle_rate=0.0, error_rate=0.0, latency_ms=0, seed=None):
+        self._lock = threading.Lock()
+        self.throttle_rate = 0.0
+        self.error_rate = 0.0
+        self.latency_ms = 0
+        self.seed = None
+        self._random = random.Random()
+        self.update(dict(throttle_rate=throttle_rate, error_rate=error_rate, latency_ms=latency_ms, seed=seed))
+
+    def update(self, settings):
+        unknown = set(settings) - set(self.FIELDS)
+        if unknown:
+            raise ValueError("unknown fault settings: %s" % ", ".join(sorted(unknown)))
+        with self._lock:
+            for rate in ("throttle_rate", "error_rate"):
+                if rate in settings:
+                    value = float(settings[rate])
+                    if not 0.0 <= value <= 1.0:
+                        raise ValueError("%s must be between 0 and 1" % rate)
+                    setattr(self, rate, value)
+            if "latency_ms" in settings:
+                value = int(settings["latency_ms"])
+                if value < 0:
+                    raise ValueError("latency_ms must not be negative")
+                self.latency_ms = value
+            if "seed" in settings:
+                self.seed = settings["seed"]
+                self._random.seed(self.seed)
+
+    def as_dict(self):
+        with self._lock:
+            return dict(throttle_rate=self.throttle_rate, error_rate=self.error_rate,
+                        latency_ms=self.latency_ms, seed=self.seed)
+
+    def draw(self):
+        """Sleep the configured latency, then return ``"throttle"``, ``"error"`` or ``None``."""
+        with self._lock:
+            latency = self.latency_ms
+            roll_throttle = self._random.random()
+            roll_error = self._random.random()
+            throttle, error = self.throttle_rate, self.error_rate
+        if latency:
+            time.sleep(latency / 1000.0)
+        if roll_throttle < throttle:
+            return "throttle"
+        if roll_error < error:
+            return "error"
+        return None
+
+    @classmethod
+    def from_spec(cls, spec):
+        """Build from ``"throttle_rate=0.5,latency_ms=20"`` (the runner's command line form)."""
+        settings = {}
+        for part in filter(None, (spec or "").split(",")):
+            key, _sep, value = part.partition("=")
+            settings[key.strip()] = value.strip()
+        injector = cls()
+        injector.update(settings)
+        return injector
+
+
+class RequestCounters:
+    """Thread-safe per-operation request counters."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._counts = Counter()
+
+    def add(self, operation):
+        with self._lock:
+            self._counts[operation] += 1
+
+    def snapshot(self):
+        with self._lock:
+            return dict(self._counts)
+
+    def reset(self):
+        with self._lock:
+            self._counts.clear()
+
+
+def admin_blueprint(service_name, faults, counters):
+    """The ``/__sandbox__`` admin routes, identical for both services."""
+    admin = Blueprint("sandbox_admin", __name__, url_prefix=ADMIN_PREFIX)
+
+    @admin.get("/health")
+    def health():
+        return jsonify(service=service_name)
+
+    @admin.get("/counters")
+    def get_counters():
+        return jsonify(counters.snapshot())
+
+    @admin.delete("/counters")
+    def reset_counters():
+        counters.reset()
+        return jsonify(counters.snapshot())
+
+    @admin.get("/faults")
+    def get_faults():
+        return jsonify(faults.as_dict())
+
+    @admin.put("/faults")
+    def put_faults():
+        try:
+            faults.update(request.get_json(force=True) or {})
+        except (TypeError, ValueError) as exc:
+            return jsonify(error=str(exc)), 400
+        return jsonify(faults.as_dict())
+
+    return admin
+
+
+def is_admin_path(path):
+    return path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")
+
+
+class Database:
+    """SQLite state that survives restarts; one connection per thread, writes serialised."""
+
+    def __init__(self, path, schema):
+        self.path = str(path)
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        with self.transaction() as db:
+            db.executescript(schema)
+
+    def _connection(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA journal_mode = WAL")
+            self._local.conn = conn
+        return conn
+
+    @contextlib.contextmanager
+    def transaction(self):
+        """A serialised read-write transaction (BEGIN IMMEDIATE ... COMMIT/ROLLBACK)."""
+        conn = self._connection()
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def read(self):
+        """A connection for reads outside a transaction."""
+        return self._connection()
+
+
+def write_private_file(path, content):
+    """Write ``content`` to ``path`` atomically with mode 0600 (credentials files)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(content if isinstance(content, str) else json.dumps(content, indent=2, sort_keys=True))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
