@@ -168,6 +168,18 @@ class AnsibleRunner:
                               timeout=timeout, check=False)
         return PlaybookRun(cmd, proc.returncode, proc.stdout, proc.stderr)
 
+    def run_tasks(self, tasks, module_defaults=None, extra_vars=None, **kwargs):
+        """Run a list of tasks (Python dicts) as a one-play playbook on localhost."""
+        import yaml
+
+        play = {"name": "ad hoc", "hosts": "localhost", "gather_facts": False, "tasks": tasks}
+        if module_defaults:
+            play["module_defaults"] = module_defaults
+        playbook = os.path.join(self.workdir, "tasks-%s.yml" % uuid.uuid4().hex[:8])
+        with open(playbook, "w", encoding="utf-8") as handle:
+            yaml.safe_dump([play], handle, sort_keys=False)
+        return self.run(playbook, extra_vars=extra_vars, **kwargs)
+
     def run_target(self, target, extra_vars=None, **kwargs):
         """Run ``tests/integration/targets/<target>`` (its tasks/main.yml) on localhost."""
         playbook = os.path.join(self.workdir, "run-%s-%s.yml" % (target, uuid.uuid4().hex[:6]))

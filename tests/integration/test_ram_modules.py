@@ -1,0 +1,96 @@
+"""RAM modules through ansible-playbook against the local RAM service, state read back with the SDK."""
+
+import uuid
+
+import pytest
+from alibabacloud_ram20150501 import models as ram_models
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize("target", ["ram_user", "ram_policy_attachment"])
+def test_target(ansible, target):
+    ansible.run_target(target).assert_ok()
+
+
+def unique(prefix):
+    return "%s-%s" % (prefix, uuid.uuid4().hex[:8])
+
+
+def attached(ram, user_name):
+    body = ram.list_policies_for_user(ram_models.ListPoliciesForUserRequest(user_name=user_name)).body
+    return sorted((p.policy_name, p.policy_type) for p in body.policies.policy)
+
+
+def test_created_user_is_in_the_service(ansible, ram):
+    name = unique("readback")
+    ansible.run_tasks([{"cloudbroker.alibaba.ram_user": {
+        "name": name, "display_name": "Read back", "email": "rb@example.com",
+        "policies": ["AdministratorAccess"]}}]).assert_ok()
+    user = ram.get_user(ram_models.GetUserRequest(user_name=name)).body.user
+    assert (user.user_name, user.display_name, user.email) == (name, "Read back", "rb@example.com")
+    assert attached(ram, name) == [("AdministratorAccess", "System")]
+
+
+def test_invalid_input_makes_no_remote_call(ansible, sandbox):
+    sandbox.reset_counters("ram")
+    run = ansible.run_tasks([{"cloudbroker.alibaba.ram_user": {"name": "no spaces allowed"}}])
+    assert run.rc != 0
+    assert "Invalid user name" in run.output
+    assert sandbox.counters("ram") == {}
+
+
+def test_bad_endpoint_is_rejected_before_any_call(ansible, sandbox):
+    run = ansible.run_tasks([{"cloudbroker.alibaba.ram_user_info": {"ram_endpoint": "ftp://nowhere"}}])
+    assert run.rc != 0 and "invalid endpoint" in run.output
+
+
+def test_throttling_at_half_the_requests_still_converges(ansible, sandbox, ram):
+    name = unique("throttled")
+    sandbox.set_faults("ram", throttle_rate=0.5, seed=7)
+    sandbox.reset_counters("ram")
+    tasks = [{"name": "converge", "cloudbroker.alibaba.ram_user": {
+        "name": name, "policies": ["AdministratorAccess", "AliyunOSSFullAccess"]}, "register": "r"}]
+    defaults = {"group/cloudbroker.alibaba.ram": {"max_retries": 30}}
+    first = ansible.run_tasks(tasks, module_defaults=defaults).assert_ok()
+    second = ansible.run_tasks(tasks, module_defaults=defaults).assert_ok()
+    counters = sandbox.counters("ram")
+    sandbox.clear_faults("ram")
+    assert first.recap()["localhost"]["changed"] == 1
+    assert second.recap()["localhost"]["changed"] == 0
+    assert attached(ram, name) == [("AdministratorAccess", "System"), ("AliyunOSSFullAccess", "System")]
+    # requests were really refused and retried: more requests than the work needs
+    assert sum(counters.values()) >= 2 * counters.get("CreateUser", 1) + 4
+
+
+def test_server_errors_are_retried(ansible, sandbox):
+    sandbox.set_faults("ram", error_rate=0.3, seed=11)
+    run = ansible.run_tasks([{"cloudbroker.alibaba.ram_user_info": {"max_retries": 20}}])
+    sandbox.clear_faults("ram")
+    run.assert_ok()
+
+
+def test_proxy_in_environment_does_not_break_loopback(ansible):
+    run = ansible.run_tasks([{"cloudbroker.alibaba.ram_user_info": {}, "register": "r"},
+                             {"ansible.builtin.assert": {"that": ["r.users is defined"]}}],
+                            extra_env={"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
+                                       "http_proxy": "http://127.0.0.1:9"})
+    run.assert_ok()
+
+
+def test_secret_never_in_verbose_output(ansible, sandbox):
+    run = ansible.run_tasks([{"cloudbroker.alibaba.ram_user_info": {"name": "nobody"}}], verbosity=4)
+    run.assert_ok()
+    assert sandbox.root["access_key_secret"] not in run.output
+
+
+def test_user_info_reads_every_page(ansible, ram):
+    """More users than one ListUsers page (100): the module must follow the Marker."""
+    prefix = unique("page")
+    expected = ["%s-%03d" % (prefix, i) for i in range(101)]
+    for name in expected:
+        ram.create_user(ram_models.CreateUserRequest(user_name=name))
+    ansible.run_tasks([
+        {"cloudbroker.alibaba.ram_user_info": {"name_prefix": prefix}, "register": "r"},
+        {"ansible.builtin.assert": {"that": ["r.users | map(attribute='user_name') | list == expected"]}},
+    ], extra_vars={"expected": expected}).assert_ok()
