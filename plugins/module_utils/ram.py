@@ -503,3 +503,37 @@ def reconcile_user_groups(client, user_name, wanted, purge, check_mode, exists=T
                     raise
     after = sorted(set(current) - set(to_remove) | set(to_add))
     return bool(to_add or to_remove), current, after
+
+
+# --------------------------------------------------------------------------------------------
+# Caller identity (STS GetCallerIdentity)
+# --------------------------------------------------------------------------------------------
+
+ROOT_IDENTITY_TYPE = "Account"  # GetCallerIdentity's IdentityType for the root (billing) account
+
+
+def get_caller_identity(sts_client):
+    """STS GetCallerIdentity as a snake_case dict plus ``is_root`` (identity type ``Account``)."""
+    found = sts_client.call("GetCallerIdentity")
+    identity = dict((key, value) for key, value in snake(found).items() if key != "request_id")
+    identity["is_root"] = identity.get("identity_type") == ROOT_IDENTITY_TYPE
+    return identity
+
+
+def sts_client_for(module, access_key_id, access_key_secret, security_token=None):
+    """An STS client signed with other static credentials than the module's (to check a key)."""
+    params = dict(module.params, access_key_id=access_key_id, access_key_secret=access_key_secret,
+                  security_token=security_token, profile=None, profile_file=None, ecs_role_name=None,
+                  assume_role_arn=None)
+    try:
+        from alibabacloud_sts20150401 import models as sts_models
+        from alibabacloud_sts20150401.client import Client as SdkStsClient
+    except ImportError:
+        module.fail_json(msg=missing_required_lib("alibabacloud-sts20150401"), exception=traceback.format_exc())
+    host, protocol = parse_endpoint(params.get("sts_endpoint"), DEFAULT_STS_ENDPOINT)
+    bypass_proxy_for(host)
+    config = open_api_models.Config(
+        credential=CredentialClient(provider=credentials_provider(params)),
+        endpoint=host, protocol=protocol, region_id=params.get("region") or "cn-hangzhou",
+        connect_timeout=params["connect_timeout"] * 1000, read_timeout=params["read_timeout"] * 1000)
+    return RamClient(SdkStsClient(config), max_retries=params["max_retries"], models=sts_models)

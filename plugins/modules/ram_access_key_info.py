@@ -1,0 +1,110 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cloudbroker.alibaba contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: ram_access_key_info
+short_description: List the AccessKeys of a RAM user, with last-use information
+version_added: 1.0.0
+description:
+  - Returns the keys of one RAM user - ID, status, creation date and, optionally, when and for which
+    service each key was last used (C(GetAccessKeyLastUsed)).
+  - Never returns a secret (RAM cannot show one after creation).
+author:
+  - cloudbroker.alibaba contributors
+options:
+  user_name:
+    description: The RAM user.
+    type: str
+    required: true
+  include_last_used:
+    description: Also read the last use of each key (one more call per key).
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - cloudbroker.alibaba.ram
+  - cloudbroker.alibaba.attributes.info_module
+"""
+
+EXAMPLES = r"""
+- name: Keys of the marketplace user
+  cloudbroker.alibaba.ram_access_key_info:
+    user_name: marketplace-broker
+  register: keys
+
+- name: Fail when a key has not been used for 90 days
+  ansible.builtin.assert:
+    that: item.last_used_date is defined
+  loop: "{{ keys.access_keys }}"
+"""
+
+RETURN = r"""
+access_keys:
+  description: The user's keys, oldest first. Empty when the user does not exist or has no key.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    access_key_id:
+      description: ID of the key.
+      type: str
+    status:
+      description: V(Active) or V(Inactive).
+      type: str
+    create_date:
+      description: Creation time (UTC).
+      type: str
+    user_name:
+      description: Owner of the key.
+      type: str
+    last_used_date:
+      description: Last use (UTC); absent when the key was never used.
+      type: str
+      returned: with O(include_last_used)
+"""
+
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
+    RamModule,
+    get_user,
+    validate_user_name,
+)
+
+
+def run_module(module):
+    user_name = module.params["user_name"]
+    validate_user_name(module, user_name)
+    client = module.ram
+    if get_user(client, user_name) is None:
+        return dict(changed=False, access_keys=[])
+    keys = (client.call("ListAccessKeys", UserName=user_name).get("AccessKeys") or {}).get("AccessKey") or []
+    result = []
+    for key in sorted(keys, key=lambda k: k["CreateDate"]):
+        view = dict(access_key_id=key["AccessKeyId"], status=key["Status"], create_date=key["CreateDate"],
+                    user_name=user_name)
+        if module.params["include_last_used"]:
+            used = client.call("GetAccessKeyLastUsed", UserName=user_name, UserAccessKeyId=key["AccessKeyId"])
+            last_used = (used.get("AccessKeyLastUsed") or {}).get("LastUsedDate")
+            if last_used:
+                view["last_used_date"] = last_used
+        result.append(view)
+    return dict(changed=False, access_keys=result)
+
+
+def main():
+    module = RamModule(
+        argument_spec=dict(
+            user_name=dict(type="str", required=True),
+            include_last_used=dict(type="bool", default=True),
+        ),
+        supports_check_mode=True,
+    )
+    module.run(run_module)
+
+
+if __name__ == "__main__":
+    main()

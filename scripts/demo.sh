@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# The onboarding demo on a fresh local sandbox (`make demo`).
+#
+#  1. starts tests/sandbox/run.py in the background with state in .sandbox/demo (removed first);
+#  2. waits for endpoints.json, then sources sandbox.env (credentials of the LOCAL services only);
+#  3. runs playbooks/onboard.yml twice with examples/inventory: the second run must report
+#     changed=0 (and failed=0) for every host in the recap;
+#  4. runs playbooks/summary.yml when it exists;
+#  5. stops the sandbox on exit, whatever happened.
+#
+# Environment: DEMO_STATE_DIR (default .sandbox/demo), DEMO_TIMEOUT seconds to wait for the
+# sandbox (default 60), PYTHON (default .venv/bin/python).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+python="${PYTHON:-$repo/.venv/bin/python}"
+bin_dir="$(dirname "$python")"
+state_dir="${DEMO_STATE_DIR:-$repo/.sandbox/demo}"
+timeout="${DEMO_TIMEOUT:-60}"
+inventory="examples/inventory"
+log_dir="$repo/.build/demo"
+
+# Loopback only: the SDK honours HTTP(S)_PROXY and ignores NO_PROXY.
+unset HTTP_PROXY http_proxy HTTPS_PROXY https_proxy ALL_PROXY all_proxy
+# The collection through the repo link, modules on the venv's Python (see the Makefile).
+export ANSIBLE_COLLECTIONS_PATH="${ANSIBLE_COLLECTIONS_PATH:-$repo/.build/collections}"
+export ANSIBLE_PYTHON_INTERPRETER="${ANSIBLE_PYTHON_INTERPRETER:-$python}"
+export ANSIBLE_RETRY_FILES_ENABLED=0
+link="$ANSIBLE_COLLECTIONS_PATH/ansible_collections/cloudbroker/alibaba"
+if [ ! -e "$link" ]; then
+    mkdir -p "$(dirname "$link")"
+    ln -s "$repo" "$link"
+fi
+
+say() { printf '\n=== demo: %s\n' "$*"; }
+
+# --- sandbox ---------------------------------------------------------------------------------
+rm -rf "$state_dir"
+mkdir -p "$state_dir" "$log_dir"
+sandbox_pid=""
+stop_sandbox() {
+    if [ -n "$sandbox_pid" ] && kill -0 "$sandbox_pid" 2>/dev/null; then
+        kill -TERM "$sandbox_pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do
+            kill -0 "$sandbox_pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$sandbox_pid" 2>/dev/null || true
+        wait "$sandbox_pid" 2>/dev/null || true
+        echo "demo: sandbox (pid $sandbox_pid) stopped"
+    fi
+}
+trap stop_sandbox EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+say "starting the sandbox (state in ${state_dir#"$repo"/})"
+"$python" tests/sandbox/run.py --state-dir "$state_dir" --quiet >"$state_dir/sandbox.log" 2>&1 &
+sandbox_pid=$!
+
+deadline=$((SECONDS + timeout))
+until [ -s "$state_dir/endpoints.json" ]; do
+    if ! kill -0 "$sandbox_pid" 2>/dev/null; then
+        echo "demo: the sandbox exited before it was ready:" >&2
+        tail -n 40 "$state_dir/sandbox.log" >&2 || true
+        exit 1
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+        echo "demo: the sandbox was not ready after ${timeout}s:" >&2
+        tail -n 40 "$state_dir/sandbox.log" >&2 || true
+        exit 1
+    fi
+    sleep 0.1
+done
+cat "$state_dir/endpoints.json"; echo
+# shellcheck source=/dev/null
+source "$state_dir/sandbox.env"
+echo "demo: environment from $state_dir/sandbox.env (root credentials: $state_dir/root-credentials.json)"
+
+# --- playbooks -------------------------------------------------------------------------------
+# run_playbook NAME LOG [ansible-playbook args...]: runs, shows and keeps the output.
+run_playbook() {
+    local name="$1" log="$2"
+    shift 2
+    say "$name"
+    local rc=0
+    "$bin_dir/ansible-playbook" -i "$inventory" "$@" 2>&1 | tee "$log" || rc=$?
+    if [ "$rc" -ne 0 ]; then
+        echo "demo: $name failed (rc=$rc); output in $log" >&2
+        exit "$rc"
+    fi
+}
+
+# recap_check LOG: every host in the PLAY RECAP of LOG has changed=0 and failed=0.
+recap_check() {
+    sed 's/\x1b\[[0-9;]*m//g' "$1" | awk '
+        /^PLAY RECAP/ { recap = 1; next }
+        recap && /:/ && /changed=/ {
+            hosts++
+            for (i = 1; i <= NF; i++) {
+                split($i, kv, "=")
+                if ((kv[1] == "changed" || kv[1] == "failed" || kv[1] == "unreachable") && kv[2] != 0) {
+                    print "demo: not idempotent: " $0 > "/dev/stderr"; bad = 1
+                }
+            }
+        }
+        END {
+            if (!hosts) { print "demo: no PLAY RECAP found" > "/dev/stderr"; exit 1 }
+            exit bad
+        }'
+}
+
+for playbook in playbooks/onboard.yml "$inventory"; do
+    if [ ! -e "$playbook" ]; then
+        echo "demo: $playbook is missing" >&2
+        exit 1
+    fi
+done
+
+run_playbook "onboard.yml, first run" "$log_dir/onboard-1.log" playbooks/onboard.yml
+run_playbook "onboard.yml, second run (must change nothing)" "$log_dir/onboard-2.log" playbooks/onboard.yml
+if ! recap_check "$log_dir/onboard-2.log"; then
+    echo "demo: the second run of onboard.yml changed something; output in $log_dir/onboard-2.log" >&2
+    exit 1
+fi
+echo "demo: second run changed nothing"
+
+if [ -e playbooks/summary.yml ]; then
+    run_playbook "summary.yml" "$log_dir/summary.log" playbooks/summary.yml
+fi
+
+say "done: onboarding converged, the second run reported changed=0"
