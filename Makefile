@@ -80,7 +80,7 @@ sanity: venv ## ansible-test sanity, offline, no ignore entries
 	ANSIBLE_TEST=$(VENV_BIN)/ansible-test $(REPO)/scripts/sanity.sh $(SANITY_ARGS)
 
 lint: venv collection ## ansible-lint (production profile, offline) + antsibull-changelog lint
-	ansible-lint --offline
+	ansible-lint --offline $(if $(CI),--nocolor)
 	antsibull-changelog lint
 	@echo "lint: ansible-lint and antsibull-changelog lint passed"
 

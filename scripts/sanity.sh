@@ -67,8 +67,8 @@ fi
 # PIP_CONFIG_FILE=/dev/null (left behind by ensurepip, or set by a caller) would hide the
 # machine's pip configuration, which carries the package-index settings.
 unset PIP_CONFIG_FILE
-# ansible-test points Ansible at the copy itself.
-unset ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS
+# ansible-test points Ansible at the copy itself and picks its own interpreters.
+unset ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS ANSIBLE_PYTHON_INTERPRETER
 
 cd "$dest"
 PATH="$(dirname "$ansible_test"):$PATH"

@@ -29,9 +29,9 @@ import inspect
 import re
 import traceback
 import unicodedata
+from urllib.parse import quote, urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
-from ansible.module_utils.six.moves.urllib.parse import quote, urlsplit
 
 try:
     import requests
@@ -110,7 +110,7 @@ def derive_vault_prefix(service_prefix):
     """The v1.0 ``credentialrefs`` prefix next to a v2.0 service prefix (``.../api/v2.0`` -> ``.../api/v1.0``)."""
     prefix = (service_prefix or DEFAULT_SERVICE_PREFIX).strip("/")
     derived, count = re.subn(r"(^|/)v\d+(?:\.\d+)*$", r"\1v1.0", prefix)
-    return derived if count else prefix + "/../v1.0"
+    return derived if count else "%s/api/v1.0" % prefix.split("/")[0]
 
 
 # --------------------------------------------------------------------------------------------
@@ -216,8 +216,7 @@ class Redactor:
             for key, value in data.items():
                 nkey = _norm(key)
                 if nkey in SECRET_CONTAINERS:
-                    result[key] = self._replace_all(value, keep_ids=True) if isinstance(value, dict) \
-                        else self._replace_all(value)
+                    result[key] = self._replace_all(value, keep_ids=True)
                 elif nkey in SECRET_KEYS or (nkey == "value" and parent == "credential") or (
                         validation and key == "value" and secret_path(data.get("property"))):
                     result[key] = self._replace_all(value)
@@ -227,6 +226,10 @@ class Redactor:
         if isinstance(data, list):
             return [self._rebuild(item, parent) for item in data]
         return self.scrub(data)
+
+    def collect(self, data):
+        """Register every secret of a body without changing it (used on the bodies the client sends)."""
+        self._collect(data)
 
     def redact(self, data):
         """A copy of a decoded JSON body (or a text) with no secret left in it; the input is not changed."""
@@ -414,6 +417,8 @@ class MarketplaceClient:
     def request(self, method, path, body=None, params=None, api="service"):
         """Send one request; returns the decoded, redacted body (``None`` when empty). Raises ``MarketplaceError``."""
         label = path.split("?")[0]
+        if body is not None:
+            self.redactor.collect(body)  # what we send (an AccessKey secret) is scrubbed from every answer
         try:
             response = self.session.request(method, self.endpoint(path, api), json=body, params=params,
                                             headers=self.headers, timeout=self.timeout, verify=self.verify,
@@ -438,14 +443,16 @@ class MarketplaceClient:
     def _reason(exc):
         """The innermost reason of a requests/urllib3 exception, without the retry boilerplate."""
         reason = exc
-        for _depth in range(5):
-            inner = getattr(reason, "reason", None) or (reason.args[0] if getattr(reason, "args", None) else None)
-            if inner is None or inner is reason or isinstance(inner, str):
+        for _depth in range(6):
+            inner = getattr(reason, "reason", None)
+            if inner is None and getattr(reason, "args", None) and isinstance(reason.args[0], BaseException):
+                inner = reason.args[0]
+            if inner is None or inner is reason or not isinstance(inner, BaseException):
                 break
             reason = inner
         text = str(reason)
-        match = re.search(r"(Caused by )?\w+\('?<[^>]*>: (.*?)'?\)+$", text)
-        return match.group(2) if match else text
+        # urllib3: "HTTPConnection(host='h', port=1): Failed to ..." / "<...HTTPConnection object at 0x..>: Failed ..."
+        return re.sub(r"^(?:<[^>]*>|\w+\([^)]*\)): ", "", text)
 
     def decode(self, response):
         """JSON -> redacted Python data; an empty body -> None; anything else -> a redacted one-line summary."""

@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import random
 import re
@@ -437,16 +438,21 @@ def plan_policy_attachments(client, current, wanted, purge):
     return to_attach, to_detach
 
 
-def reconcile_policy_attachments(client, kind, name, wanted, purge, check_mode, exists=True):
+def reconcile_policy_attachments(client, kind, name, wanted, purge, check_mode, exists=True, plan=None):
     """Attach ``wanted`` (and with ``purge`` detach the rest); returns (changed, before, after) name lists.
 
     ``exists=False`` means the principal is about to be created (check mode): nothing is attached yet.
+    ``plan`` is ``(current, to_attach, to_detach)`` worked out earlier (``plan_policy_attachments``) by a
+    caller that validates every input before its first change (an unknown policy fails before anything).
     """
     if wanted is None:
         return False, None, None
     param, suffix, _missing = PRINCIPALS[kind]
-    current = list_attached_policies(client, kind, name) if exists else []
-    to_attach, to_detach = plan_policy_attachments(client, current, wanted, purge)
+    if plan is None:
+        current = list_attached_policies(client, kind, name) if exists else []
+        to_attach, to_detach = plan_policy_attachments(client, current, wanted, purge)
+    else:
+        current, to_attach, to_detach = plan
     if not check_mode:
         for policy in to_detach:
             try:
@@ -537,3 +543,58 @@ def sts_client_for(module, access_key_id, access_key_secret, security_token=None
         endpoint=host, protocol=protocol, region_id=params.get("region") or "cn-hangzhou",
         connect_timeout=params["connect_timeout"] * 1000, read_timeout=params["read_timeout"] * 1000)
     return RamClient(SdkStsClient(config), max_retries=params["max_retries"], models=sts_models)
+
+
+# --------------------------------------------------------------------------------------------
+# Groups and custom policies (shared by ram_group/ram_group_info and ram_policy/ram_policy_info)
+# --------------------------------------------------------------------------------------------
+
+GROUP_FIELDS = ("group_name", "group_id", "comments", "create_date", "update_date")
+POLICY_FIELDS = ("policy_name", "policy_type", "description", "default_version", "attachment_count", "create_date",
+                 "update_date")
+
+
+def get_group(client, name):
+    found = client.get("GetGroup", "EntityNotExist.Group", GroupName=name)
+    return found["Group"] if found else None
+
+
+def list_group_members(client, name):
+    """User names of a group, sorted; every ListUsersForGroup page is read (Marker/IsTruncated)."""
+    return sorted(user["UserName"] for user in client.paginate("ListUsersForGroup", "Users", "User", GroupName=name))
+
+
+def group_view(group):
+    view = snake(group)
+    return dict((key, view[key]) for key in GROUP_FIELDS if view.get(key) is not None)
+
+
+def get_policy(client, name, policy_type):
+    """GetPolicy as one dict (``Policy`` with the default version's ``PolicyDocument``), or ``None``."""
+    found = client.get("GetPolicy", "EntityNotExist.Policy", PolicyName=name, PolicyType=policy_type)
+    if not found:
+        return None
+    policy = dict(found["Policy"])
+    document = (found.get("DefaultPolicyVersion") or {}).get("PolicyDocument")
+    if document:
+        policy["PolicyDocument"] = document
+    return policy
+
+
+def parse_policy_document(text):
+    """A policy document as RAM returns it (JSON text) -> dict; text that is not JSON is returned as it is."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def policy_view(policy, include_document=True):
+    """RAM policy -> snake_case result; the document is returned parsed (a dict), never snake-cased."""
+    view = snake(dict((key, value) for key, value in policy.items() if key != "PolicyDocument"))
+    result = dict((key, view[key]) for key in POLICY_FIELDS if view.get(key) is not None)
+    if include_document and policy.get("PolicyDocument") is not None:
+        result["policy_document"] = parse_policy_document(policy["PolicyDocument"])
+    return result

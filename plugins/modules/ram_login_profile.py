@@ -33,7 +33,7 @@ options:
     description:
       - Console password. Required when the profile is created (O(state=present) and the user has no
         profile yet); otherwise it is used only with O(update_password=always).
-      - It must satisfy the account's password policy (M(cloudbroker.alibaba.ram_password_policy)); RAM
+      - At most 32 characters (checked before any call), and it must satisfy the account's password policy (M(cloudbroker.alibaba.ram_password_policy)); RAM
         refuses a weaker one with C(InvalidParameter.Password.TooWeak). In check mode the module checks
         the password against the policy itself (C(GetPasswordPolicy)), so that check mode fails where
         the real run would.
@@ -130,6 +130,7 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import Ram
 MISSING_PROFILE = "EntityNotExist.User.LoginProfile"
 MISSING_USER = "EntityNotExist.User"
 TOO_WEAK = "InvalidParameter.Password.TooWeak"
+MAX_PASSWORD_LENGTH = 32  # RAM's limit, whatever the password policy says
 PROFILE_FIELDS = ("user_name", "password_reset_required", "mfa_bind_required", "create_date")
 FLAGS = {"password_reset_required": "PasswordResetRequired", "mfa_bind_required": "MFABindRequired"}
 # What the diff shows instead of a password.
@@ -151,6 +152,8 @@ def password_problems(password, policy):
     minimum = policy.get("MinimumPasswordLength") or 8
     if len(password) < minimum:
         problems.append("at least %d characters" % minimum)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        problems.append("at most %d characters" % MAX_PASSWORD_LENGTH)
     if policy.get("RequireLowercaseCharacters") and not re.search(r"[a-z]", password):
         problems.append("a lowercase letter")
     if policy.get("RequireUppercaseCharacters") and not re.search(r"[A-Z]", password):
@@ -254,6 +257,8 @@ def ensure_absent(module, client):
 
 def run_module(module):
     validate_user_name(module, module.params["user_name"])
+    if module.params["password"] is not None and len(module.params["password"]) > MAX_PASSWORD_LENGTH:
+        module.fail_json(msg="password is longer than RAM allows (%d characters at most)." % MAX_PASSWORD_LENGTH)
     client = module.ram
     password_updated = False
     if module.params["state"] == "present":

@@ -18,7 +18,8 @@ description:
     app (from the returned C(otpauth://) URI or QR code).
   - A user who already has a bound MFA device (of any name or type) is left alone - no change, no new seed.
   - O(state=absent) unbinds the user's device and deletes it.
-  - B(The seed is a secret and RAM hands it out only once), when the device is created. The module
+  - >-
+    B(The seed is a secret and RAM hands it out only once), when the device is created. The module
     returns it in RV(base32_seed), RV(otpauth_uri) and RV(qr_code_png) of the run that created the
     device, or writes it to O(seed_file) instead. To keep it out of the output, the module refuses to run
     with O(state=present) unless the task has C(no_log: true) or O(seed_file) is set.
@@ -65,7 +66,8 @@ extends_documentation_fragment:
 requirements:
   - pyotp
 notes:
-  - B(Handing on the seed.) Either set O(seed_file), or register the result of a task with C(no_log: true)
+  - >-
+    B(Handing on the seed.) Either set O(seed_file), or register the result of a task with C(no_log: true)
     and pass RV(base32_seed) / RV(otpauth_uri) only to tasks that also have C(no_log: true) (for example a
     vault write or a mail to the user). Without either, the module fails before any change. C(no_log) also
     hides the module's error messages; use O(seed_file) when you need them visible.
@@ -132,7 +134,7 @@ mfa_device:
       type: str
 base32_seed:
   description:
-    - The device's Base32 TOTP seed. Sensitive - register the task with C(no_log: true).
+    - "The device's Base32 TOTP seed. Sensitive - register the task with C(no_log: true)."
   returned: when a device was created and O(seed_file) is not set
   type: str
 otpauth_uri:

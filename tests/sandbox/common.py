@@ -156,8 +156,8 @@ class Database:
         self.path = str(path)
         self._local = threading.local()
         self._write_lock = threading.RLock()
-        with self.transaction() as db:
-            db.executescript(schema)
+        with self._write_lock:  # executescript() commits on its own: no surrounding transaction
+            self._connection().executescript(schema)
 
     def _connection(self):
         conn = getattr(self._local, "conn", None)

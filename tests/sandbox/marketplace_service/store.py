@@ -4,7 +4,6 @@ import datetime
 import json
 import os
 import secrets
-import sqlite3
 
 from cryptography.fernet import Fernet
 
@@ -50,21 +49,6 @@ KEY_FILE = "marketplace-vault.key"
 DB_FILE = "marketplace.sqlite3"
 
 
-class _Database(Database):
-    """``common.Database``, tolerating its schema step on Python 3.11.
-
-    ``executescript()`` COMMITs the ``BEGIN IMMEDIATE`` that ``Database.__init__`` opened, so its own COMMIT
-    fails although the schema was applied. Drop this class once ``tests/sandbox/common.py`` is fixed.
-    """
-
-    def __init__(self, path, schema):
-        try:
-            super().__init__(path, schema)
-        except sqlite3.OperationalError as exc:
-            if "no transaction is active" not in str(exc):
-                raise
-
-
 def now():
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
@@ -77,7 +61,7 @@ class Store:
     """The database plus the vault cipher. Rows come back as plain dicts."""
 
     def __init__(self, state_dir):
-        self.db = _Database(os.path.join(state_dir, DB_FILE), SCHEMA)
+        self.db = Database(os.path.join(state_dir, DB_FILE), SCHEMA)
         self._fernet = Fernet(self._vault_key(os.path.join(state_dir, KEY_FILE)))
 
     @staticmethod

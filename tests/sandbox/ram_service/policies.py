@@ -26,8 +26,9 @@ ATTACH_LIMITS = {"User": {"System": 20, "Custom": 10}, "Group": {"System": 20, "
                  "Role": {"System": 20, "Custom": 5}}
 
 
-def tags_view(policy):
-    return {"Tag": [{"TagKey": key, "TagValue": value} for key, value in json.loads(policy["tags"])]}
+def tags_view(row):
+    """The ``{"Tag": [{"TagKey", "TagValue"}]}`` wrapper of a policy or role row."""
+    return {"Tag": [{"TagKey": key, "TagValue": value} for key, value in json.loads(row["tags"])]}
 
 
 def policy_view(store, policy, *extra):

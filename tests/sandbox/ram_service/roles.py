@@ -7,7 +7,7 @@ import json
 
 from .api import action, paginate, wrap
 from .errors import RamError, limit_exceeded
-from .policies import parse_tags
+from .policies import parse_tags, tags_view
 from .policy_eval import parse_trust_policy
 from .store import now, random_digits
 
@@ -23,7 +23,7 @@ def role_view(store, role, *extra):
         "AssumeRolePolicyDocument": lambda: role["trust_policy"],
         "UpdateDate": lambda: role["update_date"],
         "IsServiceLinkedRole": lambda: False,
-        "Tags": lambda: {"Tag": [{"TagKey": k, "TagValue": v} for k, v in json.loads(role["tags"])]},
+        "Tags": lambda: tags_view(role),
     }
     view.update((name, optional[name]()) for name in extra)
     return view

@@ -11,7 +11,6 @@ from .store import new_access_key, now, random_digits
 
 MAX_USERS = 1000
 MAX_ACCESS_KEYS = 2
-MAX_PASSWORD_LENGTH = 32
 PHONE_RE = re.compile(r"^\d{1,6}-\d{4,20}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -192,8 +191,6 @@ def checked_password(ctx, param):
     problems = []
     if len(password) < policy["MinimumPasswordLength"]:
         problems.append("at least %d characters" % policy["MinimumPasswordLength"])
-    if len(password) > MAX_PASSWORD_LENGTH:
-        problems.append("at most %d characters" % MAX_PASSWORD_LENGTH)
     for rule, pattern, what in (("RequireLowercaseCharacters", "[a-z]", "a lowercase letter"),
                                 ("RequireUppercaseCharacters", "[A-Z]", "an uppercase letter"),
                                 ("RequireNumbers", "[0-9]", "a digit"),
