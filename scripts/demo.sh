@@ -36,6 +36,13 @@ fi
 
 say() { printf '\n=== demo: %s\n' "$*"; }
 
+for required in playbooks/onboard.yml "$inventory"; do
+    if [ ! -e "$required" ]; then
+        echo "demo: $required is missing" >&2
+        exit 1
+    fi
+done
+
 # --- sandbox ---------------------------------------------------------------------------------
 rm -rf "$state_dir"
 mkdir -p "$state_dir" "$log_dir"
@@ -111,13 +118,6 @@ recap_check() {
             exit bad
         }'
 }
-
-for playbook in playbooks/onboard.yml "$inventory"; do
-    if [ ! -e "$playbook" ]; then
-        echo "demo: $playbook is missing" >&2
-        exit 1
-    fi
-done
 
 run_playbook "onboard.yml, first run" "$log_dir/onboard-1.log" playbooks/onboard.yml
 run_playbook "onboard.yml, second run (must change nothing)" "$log_dir/onboard-2.log" playbooks/onboard.yml

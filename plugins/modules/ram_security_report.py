@@ -740,8 +740,8 @@ def run_module(module):
     params = module.params
     skip = tuple(params["skip_checks"])
     state, calls = collect(module, skip)
-    thresholds = dict((name, params[name]) for name in ("max_key_age_days", "max_key_unused_days",
-                                                         "min_password_length"))
+    names = ("max_key_age_days", "max_key_unused_days", "min_password_length")
+    thresholds = dict((name, params[name]) for name in names)
     now = datetime.datetime.now(datetime.timezone.utc)
     findings = evaluate(state, now, skip=skip, **thresholds)
     summary = summarize(findings)
@@ -761,8 +761,8 @@ def run_module(module):
 def main():
     module = RamModule(
         argument_spec=dict(
-            max_key_age_days=dict(type="int", default=90),
-            max_key_unused_days=dict(type="int", default=90),
+            max_key_age_days=dict(type="int", default=90, no_log=False),
+            max_key_unused_days=dict(type="int", default=90, no_log=False),
             min_password_length=dict(type="int", default=14, no_log=False),
             skip_checks=dict(type="list", elements="str", default=[], choices=list(CHECKS)),
             summary_file=dict(type="path"),

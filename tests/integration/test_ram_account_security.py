@@ -66,7 +66,8 @@ def test_account_target_restores_settings(ansible, ram, target):
 
 def test_login_profile_target_never_shows_the_password(ansible):
     password = strong_password()
-    run = ansible.run_target("ram_login_profile", extra_vars={"login_password": password}, verbosity=4)
+    # through the environment: -vvvv prints the command line, so -e would show it
+    run = ansible.run_target("ram_login_profile", extra_env={"CB_TEST_LOGIN_PASSWORD": password}, verbosity=4)
     run.assert_ok()
     assert password not in run.output
     assert password + "-Two2" not in run.output
@@ -85,9 +86,11 @@ def test_login_profile_on_create_is_idempotent_and_secret(ansible, ram):
     password = strong_password()
     create_user(ram, name)
     task = {"cloudbroker.alibaba.ram_login_profile": {
-        "user_name": name, "password": "{{ pw }}", "mfa_bind_required": True}, "register": "r"}
-    first = ansible.run_tasks([task], extra_vars={"pw": password}, verbosity=4, diff=True).assert_ok()
-    second = ansible.run_tasks([task], extra_vars={"pw": password}, verbosity=4, diff=True).assert_ok()
+        "user_name": name, "password": "{{ lookup('ansible.builtin.env', 'CB_TEST_PW') }}", "mfa_bind_required": True},
+        "register": "r"}
+    env = {"CB_TEST_PW": password}  # not -e: -vvvv prints the command line
+    first = ansible.run_tasks([task], extra_env=env, verbosity=4, diff=True).assert_ok()
+    second = ansible.run_tasks([task], extra_env=env, verbosity=4, diff=True).assert_ok()
     assert first.recap()["localhost"]["changed"] == 1
     assert second.recap()["localhost"]["changed"] == 0
     for run in (first, second):

@@ -124,8 +124,9 @@ def expected_and_unexpected(seeded):
         "access_key_too_old:%s/%s" % (n["inactive"], k["inactive"][0]),
         "user_multiple_active_keys:%s" % n["inactive"],
         "user_admin_access:%s" % n["console"],  # holds it through the group only
-    ] + ["%s:%s" % (check, n["clean"]) for check in ("user_admin_access", "console_user_without_mfa",
-                                                      "user_multiple_active_keys")]
+    ]
+    unexpected += ["%s:%s" % (check, n["clean"])
+                   for check in ("user_admin_access", "console_user_without_mfa", "user_multiple_active_keys")]
     return expected, unexpected
 
 
@@ -268,8 +269,8 @@ def clean_account():
                 "login_network_masks": ["192.0.2.0/24"]}},
             {"name": "Read-only auditor", "cloudbroker.alibaba.ram_user": {
                 "name": "auditor", "policies": ["AliyunRAMReadOnlyAccess"]}},
-            {"name": "Its key", "cloudbroker.alibaba.ram_access_key": {"user_name": "auditor",
-                                                                      "secret_file": key_file}},
+            {"name": "Its key", "cloudbroker.alibaba.ram_access_key": {
+                "user_name": "auditor", "secret_file": key_file}},
         ]).assert_ok()
         with open(key_file, encoding="utf-8") as handle:
             key = json.load(handle)

@@ -550,12 +550,11 @@ def test_roles(ram, sandbox):
         role_name=unique("r"), assume_role_policy_document=trust, max_session_duration=60))
     assert_complete(ram.get_role(ram_models.GetRoleRequest(role_name=name)).body,
                     optional=("allow_console_login", "latest_deletion_task", "role_principal_name"))
-    ram.attach_policy_to_role(ram_models.AttachPolicyToRoleRequest(role_name=name, policy_name="AliyunOSSFullAccess",
-                                                                   policy_type="System"))
+    oss = dict(role_name=name, policy_name="AliyunOSSFullAccess", policy_type="System")
+    ram.attach_policy_to_role(ram_models.AttachPolicyToRoleRequest(**oss))
     assert_complete(ram.list_policies_for_role(ram_models.ListPoliciesForRoleRequest(role_name=name)).body)
     fails("DeleteConflict.Role.Policy", 409, ram.delete_role, ram_models.DeleteRoleRequest(role_name=name))
-    ram.detach_policy_from_role(ram_models.DetachPolicyFromRoleRequest(role_name=name, policy_name="AliyunOSSFullAccess",
-                                                                       policy_type="System"))
+    ram.detach_policy_from_role(ram_models.DetachPolicyFromRoleRequest(**oss))
     listed = ram.list_roles(ram_models.ListRolesRequest(max_items=1000)).body
     assert_complete(listed, optional=("marker", "allow_console_login"))
     assert name in [r.role_name for r in listed.roles.role]

@@ -61,9 +61,10 @@ Choices where RAM's behaviour is not documented
 What is simplified
 ------------------
 * ``Condition`` blocks in policies are checked for shape, not evaluated (treated as true).
-* No AssumeRole, no service-linked roles, tags only on CreatePolicy/CreateRole/ListPolicies/ListRoles
-  (no TagResources), no password reuse history, no console logins (``LastLoginDate`` never set),
-  ``QRCodePNG`` is a blank PNG placeholder, nonces are remembered per process only.
+* No AssumeRole, no service-linked roles, ``AllowConsoleLogin`` of roles is not kept; tags only on
+  CreatePolicy/CreateRole/ListPolicies/ListRoles (no TagResources); no password reuse history; no
+  console logins (``LastLoginDate`` never set); ``QRCodePNG`` is a blank PNG placeholder; nonces are
+  remembered per process only; MFA self-management by RAM users is not modelled.
 """
 
 from .app import create_app

@@ -40,7 +40,8 @@ QR_CODE_PNG = _placeholder_png()
 def codes_match(seed, code1, code2, at=None):
     totp = pyotp.TOTP(seed)
     step = totp.timecode(int(at if at is not None else time.time()))
-    return any(hmac.compare_digest(totp.generate_otp(w), code1) and hmac.compare_digest(totp.generate_otp(w + 1), code2)
+    return any(hmac.compare_digest(totp.generate_otp(w), code1)
+               and hmac.compare_digest(totp.generate_otp(w + 1), code2)
                for w in (step - 1, step, step + 1))
 
 
@@ -98,7 +99,8 @@ def bind_mfa_device(ctx):
         raise RamError("EntityAlreadyExists.VirtualMFADevice.User")
     if not codes_match(device["seed"], *codes):
         raise RamError("CheckAuthenticationCodeFail")
-    store.execute("UPDATE mfa_devices SET user_pk = ?, activate_date = ? WHERE pk = ?", (user["pk"], now(), device["pk"]))
+    store.execute("UPDATE mfa_devices SET user_pk = ?, activate_date = ? WHERE pk = ?",
+                  (user["pk"], now(), device["pk"]))
     return {}
 
 

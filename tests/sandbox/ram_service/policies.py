@@ -37,7 +37,8 @@ def policy_view(store, policy, *extra):
             "DefaultVersion": policy["default_version"], "CreateDate": policy["create_date"]}
     optional = {
         "UpdateDate": lambda: policy["update_date"],
-        "AttachmentCount": lambda: store.scalar("SELECT COUNT(*) FROM attachments WHERE policy_pk = ?", (policy["pk"],)),
+        "AttachmentCount": lambda: store.scalar("SELECT COUNT(*) FROM attachments WHERE policy_pk = ?",
+                                                (policy["pk"],)),
         "PolicyDocument": lambda: store.default_document(policy),
         "Tags": lambda: tags_view(policy),
     }
@@ -196,7 +197,8 @@ def delete_policy_version(ctx):
     version = ctx.store.policy_version(policy, wanted)
     if wanted == policy["default_version"]:
         raise RamError("DeleteConflict.Policy.Version.Default")
-    ctx.store.execute("DELETE FROM policy_versions WHERE policy_pk = ? AND number = ?", (policy["pk"], version["number"]))
+    ctx.store.execute("DELETE FROM policy_versions WHERE policy_pk = ? AND number = ?",
+                      (policy["pk"], version["number"]))
     return {}
 
 
@@ -240,8 +242,9 @@ def attach_policy(kind, ctx):
 
 def detach_policy(kind, ctx):
     principal, policy = attachment(ctx, kind)
-    cursor = ctx.store.execute("DELETE FROM attachments WHERE policy_pk = ? AND principal_type = ? AND principal_pk = ?",
-                               (policy["pk"], kind, principal["pk"]))
+    cursor = ctx.store.execute(
+        "DELETE FROM attachments WHERE policy_pk = ? AND principal_type = ? AND principal_pk = ?",
+        (policy["pk"], kind, principal["pk"]))
     if not cursor.rowcount:
         raise RamError("EntityNotExist.%s.Policy" % kind)
     return {}

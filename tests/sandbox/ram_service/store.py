@@ -189,10 +189,10 @@ def open_database(state_dir):
         for name, (description, created, document) in SYSTEM_POLICIES.items():
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO policies (name, type, description, default_version, next_version, "
-                "create_date, update_date) VALUES (?, 'System', ?, 'v1', 2, ?, ?)", (name, description, created, created))
+                "create_date, update_date) VALUES (?, 'System', ?, 'v1', 2, ?, ?)",
+                (name, description, created, created))
             if cursor.rowcount:
-                conn.execute("INSERT INTO policy_versions (policy_pk, number, document, create_date) VALUES (?, 1, ?, ?)",
-                             (cursor.lastrowid, document, created))
+                conn.execute("INSERT INTO policy_versions VALUES (?, 1, ?, ?)", (cursor.lastrowid, document, created))
         root_key = conn.execute("SELECT access_key_id, secret FROM access_keys WHERE user_pk IS NULL "
                                 "ORDER BY create_date, rowid LIMIT 1").fetchone()
     root = {"access_key_id": root_key["access_key_id"] if root_key else "",
