@@ -25,7 +25,7 @@ import threading
 import time
 from urllib.parse import quote
 
-from .errors import RamError
+from .errors import RamError, missing_parameter
 
 ACS3 = "ACS3-HMAC-SHA256"
 MAX_SKEW_SECONDS = 15 * 60
@@ -127,9 +127,7 @@ class SignedRequest:
             raise RamError("IncompleteSignature", "Unsupported SignatureMethod.")
         for name in ("Timestamp", "SignatureNonce"):
             if not params.get(name):
-                raise RamError("MissingParameter",
-                               'The input parameter "%s" that is mandatory for processing this request is not '
-                               "supplied." % name)
+                raise missing_parameter(name)
         string_to_sign = v2_string_to_sign(self.method, params)
         expected = v2_signature(secret, string_to_sign)
         if not hmac.compare_digest(expected, params["Signature"]):
