@@ -634,12 +634,10 @@ class MarketplaceModule(AnsibleModule):
             self.fail_json(msg="url must be an http:// or https:// URL of the broker's gateway, got %r." % params["url"])
         if parts.username or parts.password:
             self.fail_json(msg="url must not carry credentials; use the username and api_key options.")
-        missing = [name for name, env in (("username", "CLOUDBROKER_USERNAME"), ("api_key", "CLOUDBROKER_API_KEY"))
-                   if not params.get(name)]
+        auth = (("username", "CLOUDBROKER_USERNAME"), ("api_key", "CLOUDBROKER_API_KEY"))
+        missing = ["%s (or %s)" % (name, env) for name, env in auth if not params.get(name)]
         if missing:
-            self.fail_json(msg="Marketplace authentication is incomplete: set %s." % " and ".join(
-                "%s (or %s)" % (name, env) for name, env in (("username", "CLOUDBROKER_USERNAME"),
-                                                            ("api_key", "CLOUDBROKER_API_KEY")) if name in missing))
+            self.fail_json(msg="Marketplace authentication is incomplete: set %s." % " and ".join(missing))
         if params["timeout"] <= 0:
             self.fail_json(msg="timeout must be a positive number of seconds.")
         if params["max_retries"] < 0:

@@ -22,7 +22,7 @@ description:
   - Updates carry the account's C(modelVersion); when somebody else changed the account meanwhile
     (HTTP 409), the module reads it again and retries once.
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba contributors (@cloudbroker)
 options:
   name:
     description:

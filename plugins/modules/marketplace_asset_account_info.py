@@ -16,7 +16,7 @@ description:
     optionally filtered by name and status.
   - Only what the caller may see is returned. Secrets are never returned; credentials show their access key ID.
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba contributors (@cloudbroker)
 options:
   account_id:
     description: Id of one account. An unknown (or invisible) id returns an empty list.

@@ -27,7 +27,7 @@ description:
   - Secrets are never returned, shown in a diff or in an error, although the broker returns them on every
     read; the credential's access key ID is returned (RV(credential.access_key_id)).
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba contributors (@cloudbroker)
 options:
   account:
     description:
@@ -265,7 +265,6 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace im
     REDACTED,
     MarketplaceError,
     MarketplaceModule,
-    context_entities,
     credential_view,
     derive_account_id,
     entities_to_context,

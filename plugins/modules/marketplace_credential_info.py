@@ -19,7 +19,7 @@ description:
   - Secrets are never returned; each credential's AccessKey ID is (RV(credentials[].access_key_id)) - for
     example to learn which AccessKey the marketplace holds before rotating keys.
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba contributors (@cloudbroker)
 options:
   account:
     description:

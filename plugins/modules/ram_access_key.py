@@ -29,7 +29,7 @@ description:
     deactivating (O(status=Inactive)) and deleting (O(state=absent)) the old key are separate,
     explicit steps, so a consumer can switch over in between.
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   user_name:
     description: The RAM user that owns the keys.
@@ -91,7 +91,7 @@ extends_documentation_fragment:
   - cloudbroker.alibaba.attributes.actions
 notes:
   - The new secret is returned in RV(access_key_secret) only by the run that created the key. Use
-    C(no_log: true) on the task and hand the registered value straight to the consumer (for example
+    C(no_log=true) on the task and hand the registered value straight to the consumer (for example
     M(cloudbroker.alibaba.marketplace_credential), whose secret option is C(no_log)), or use
     O(secret_file).
   - RAM allows two AccessKeys per user. When a new key is needed and the user already has two that
@@ -165,7 +165,7 @@ access_key:
 access_key_secret:
   description:
     - The secret of the key created by this run. RAM shows it only once - store it now.
-    - Sensitive - use C(no_log: true) on the task.
+    - Sensitive - use C(no_log=true) on the task.
   returned: when a key was created and O(secret_file) is not set
   type: str
 created:

@@ -16,7 +16,7 @@ description:
     service each key was last used (C(GetAccessKeyLastUsed)).
   - Never returns a secret (RAM cannot show one after creation).
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   user_name:
     description: The RAM user.

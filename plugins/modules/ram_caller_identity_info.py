@@ -20,7 +20,7 @@ description:
     C(InvalidAccessKeyId.NotFound), C(InvalidAccessKeyId.Inactive) or C(SignatureDoesNotMatch)).
   - C(GetCallerIdentity) needs no permission; any valid key may call it.
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   access_key_id_to_check:
     description:

@@ -19,7 +19,7 @@ description:
     each policy - so a typo fails without leaving a half-made group behind.
   - Options that are not set leave the current value alone.
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   name:
     description: Name of the group; 1-64 characters, letters, digits, C(.), C(_) or C(-).

@@ -15,7 +15,7 @@ description:
   - Returns one RAM group (O(name), a single C(GetGroup) call) or every group, read page by page.
   - Optionally with each group's members (every C(ListUsersForGroup) page) and attached policies.
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   name:
     description: Name of one group. An unknown name returns an empty list.

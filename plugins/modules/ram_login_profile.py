@@ -22,7 +22,7 @@ description:
     every run, and every run reports C(changed).
   - The logon flags that are not set are left alone (they are never reset to a default).
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   user_name:
     description: Logon name of the RAM user (it must exist).

@@ -20,7 +20,7 @@ description:
   - The policy applies to passwords set from now on (M(cloudbroker.alibaba.ram_login_profile)); existing
     passwords are not checked again.
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   minimum_password_length:
     description: Minimum number of characters in a password, 8 to 32 (RAM's default is 8).

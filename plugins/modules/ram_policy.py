@@ -22,7 +22,7 @@ description:
   - Attaching the policy to users, groups and roles is done by M(cloudbroker.alibaba.ram_policy_attachment)
     or the C(policies) option of M(cloudbroker.alibaba.ram_user) and M(cloudbroker.alibaba.ram_group).
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   name:
     description: Name of the policy; 1-128 characters, letters, digits or C(-). Names are case-sensitive.

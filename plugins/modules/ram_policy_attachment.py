@@ -17,7 +17,7 @@ description:
   - Policy names are case-sensitive; a name that differs only in case from an existing policy fails
     with a hint naming it, and an unknown name fails before anything is changed.
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   user_name:
     description: The user the policies are attached to.

@@ -16,7 +16,7 @@ description:
     policies of a type, read page by page.
   - Optionally with the default version's document and with every version.
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   name:
     description:

@@ -18,7 +18,7 @@ description:
   - Options that are not set leave the current value alone; the module sends the complete preference
     set (current values merged with the options that are set), so no setting falls back to a default.
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   allow_user_to_change_password:
     description: RAM users may change their own console password.

@@ -29,7 +29,7 @@ description:
     C(GetLoginProfile); C(GetUserMFAInfo) per user with console access; C(GetAccessKeyLastUsed) per active
     AccessKey. Checks listed in O(skip_checks) skip the calls only they need.
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   max_key_age_days:
     description: An active AccessKey created more than this many days ago is reported (C(access_key_too_old)).

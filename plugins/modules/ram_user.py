@@ -20,7 +20,7 @@ description:
     (M(cloudbroker.alibaba.ram_access_key), M(cloudbroker.alibaba.ram_login_profile),
     M(cloudbroker.alibaba.ram_user_mfa)).
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   name:
     description:

@@ -15,7 +15,7 @@ description:
   - Returns one RAM user (O(name), a single C(GetUser) call) or a list of users, read page by page.
   - The list can be narrowed to the members of one group and filtered by name prefix.
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   name:
     description: Logon name of one user. An unknown name returns an empty list.

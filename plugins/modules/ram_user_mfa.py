@@ -22,9 +22,9 @@ description:
     B(The seed is a secret and RAM hands it out only once), when the device is created. The module
     returns it in RV(base32_seed), RV(otpauth_uri) and RV(qr_code_png) of the run that created the
     device, or writes it to O(seed_file) instead. To keep it out of the output, the module refuses to run
-    with O(state=present) unless the task has C(no_log: true) or O(seed_file) is set.
+    with O(state=present) unless the task has C(no_log=true) or O(seed_file) is set.
 author:
-  - cloudbroker.alibaba contributors
+  - cloudbroker.alibaba maintainers (@cloudbroker)
 options:
   user_name:
     description: Logon name of the RAM user (it must exist).
@@ -67,8 +67,8 @@ requirements:
   - pyotp
 notes:
   - >-
-    B(Handing on the seed.) Either set O(seed_file), or register the result of a task with C(no_log: true)
-    and pass RV(base32_seed) / RV(otpauth_uri) only to tasks that also have C(no_log: true) (for example a
+    B(Handing on the seed.) Either set O(seed_file), or register the result of a task with C(no_log=true)
+    and pass RV(base32_seed) / RV(otpauth_uri) only to tasks that also have C(no_log=true) (for example a
     vault write or a mail to the user). Without either, the module fails before any change. C(no_log) also
     hides the module's error messages; use O(seed_file) when you need them visible.
   - B(Binding.) RAM checks two consecutive 30-second codes. The module sends the codes of the current and
@@ -134,7 +134,7 @@ mfa_device:
       type: str
 base32_seed:
   description:
-    - "The device's Base32 TOTP seed. Sensitive - register the task with C(no_log: true)."
+    - "The device's Base32 TOTP seed. Sensitive - register the task with C(no_log=true)."
   returned: when a device was created and O(seed_file) is not set
   type: str
 otpauth_uri:
@@ -379,7 +379,10 @@ def run_module(module):
 
     def deliver(serial_number, secrets):
         if seed_file:
-            write_seed_file(seed_file, dict(secrets, user_name=user_name, serial_number=serial_number))
+            try:
+                write_seed_file(seed_file, dict(secrets, user_name=user_name, serial_number=serial_number))
+            except OSError as exc:  # the device is deleted again on the way out (create_and_bind)
+                module.fail_json(msg="seed_file: cannot write %s: %s" % (seed_file, exc.strerror or exc))
             result["seed_file"] = seed_file
         else:
             result.update(secrets)

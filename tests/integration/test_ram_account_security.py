@@ -102,7 +102,7 @@ def test_login_profile_on_create_is_idempotent_and_secret(ansible, ram):
 def test_weak_password_gives_the_clean_ram_error(ansible, ram):
     name = unique("weak")
     create_user(ram, name)
-    weak = "onlylower" + "".join(random.choice(string.ascii_lowercase) for _ in range(8))
+    weak = "onlylower" + "".join(random.choices(string.ascii_lowercase, k=8))
     run = ansible.run_tasks([{"cloudbroker.alibaba.ram_login_profile": {"user_name": name, "password": weak}}],
                             verbosity=4)
     assert run.rc != 0

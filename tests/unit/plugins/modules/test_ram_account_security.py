@@ -229,9 +229,8 @@ class FakeClient:
     def call(self, action, idempotent=True, **params):
         assert action == "BindMFADevice" and idempotent is False
         self.binds.append((params["AuthenticationCode1"], params["AuthenticationCode2"]))
-        error = self.bind_errors.pop(0) if self.bind_errors else None
-        if error:
-            raise error
+        if self.bind_errors:
+            raise self.bind_errors.pop(0)
         return {}
 
     def get(self, action, missing_code, **params):
