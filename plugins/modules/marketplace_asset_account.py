@@ -67,6 +67,8 @@ options:
         name (searched among the asset and billing accounts of the provider). It must exist and be of
         O(account_type=master).
       - An empty string removes the link. Not set leaves it alone.
+      - In check mode a master account that does not exist yet (it may be created by an earlier task of the
+        same play) gives a warning instead of an error.
     type: str
   status:
     description:
@@ -253,7 +255,11 @@ def resolve_master(module, client, own_id):
     reference = module.params["master_account"]
     if reference is None or reference == "":
         return reference
-    master = resolve_account(client, reference, module.params["provider_code"], user_types=("asset", "billing"))
+    provider = module.params["provider_code"]
+    master = resolve_account(client, reference, provider, user_types=("asset", "billing"))
+    if master is None and module.check_mode:
+        module.warn("Master account %r does not exist (yet): check mode links to it as if it did." % reference)
+        return reference if ACCOUNT_ID_RE.match(reference) else derive_account_id(provider, reference)
     if master is None:
         module.fail_json(msg="Master account %r not found (by id or by name among the provider's asset and billing "
                              "accounts you can see)." % reference)

@@ -329,8 +329,9 @@ def resolve_entities(module, client):
                     resolved[option].append(match[0]["id"])
             else:
                 available = ", ".join("%s (%s)" % (e["id"], e.get("name")) for e in known) or "none"
-                problems.append("unknown %s %r%s - available to user %s: %s" % (
-                    KIND_LABELS[option], value, " (ambiguous name)" if match else "", client.username, available))
+                problems.append("%s %r is %s - available to user %s: %s" % (
+                    KIND_LABELS[option], value, "an ambiguous name" if match else "unknown or not available",
+                    client.username, available))
     if problems:
         module.fail_json(msg="business_entities: " + "; ".join(problems) + ".")
     return resolved

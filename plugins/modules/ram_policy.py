@@ -252,7 +252,7 @@ def validate_document(document):
             raise DocumentError("%s.Effect must be Allow or Deny, got %s."
                                 % (where, "nothing" if "Effect" not in statement else _show(statement["Effect"])))
         action_key = _one_of(where, statement, ("Action", "NotAction"))
-        for position, action in enumerate(_string_list("%s.%s" % (where, action_key), statement[action_key])):
+        for action in _string_list("%s.%s" % (where, action_key), statement[action_key]):
             if not ACTION_RE.match(action):
                 raise DocumentError("%s.%s: %r is not an action; use <service>:<action> such as oss:GetObject, "
                                     "ram:List* or *." % (where, action_key, action))

@@ -9,6 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils import marketplace as mp
+from ansible_collections.cloudbroker.alibaba.plugins.modules import marketplace_asset_account as account_module
+from ansible_collections.cloudbroker.alibaba.plugins.modules import marketplace_credential as credential_module
 
 SECRET = "s3cr3t-Abcdefghijklmnopqrstuvwxyz012"
 SECRET2 = "an0ther-Secret-ZYXWVUTSRQPONMLKJIH"
@@ -566,3 +568,140 @@ class FakeSession:
 def make_client(session, on_secret=None):
     return mp.MarketplaceClient("https://broker.example.com", "cbadmin", API_KEY, session=session,
                                 on_secret=on_secret)
+
+
+# =============================================================================================
+# Module logic that rests on the client layer (fake module, fake client)
+# =============================================================================================
+
+class Failed(Exception):
+    pass
+
+
+class FakeModule:
+    def __init__(self, check_mode=False, **params):
+        self.params = params
+        self.check_mode = check_mode
+        self.warnings = []
+
+    def fail_json(self, msg, **kwargs):
+        raise Failed(msg)
+
+    def warn(self, msg):
+        self.warnings.append(msg)
+
+
+def credential_params(**overrides):
+    params = dict(account="a", name="prov", purpose=None, status=None, access_key_id=None, access_key_secret=None,
+                  update_secret="on_create", credential_ref_id=None, business_entities=None,
+                  purge_business_entities=False, test_connection=False, state="present", provider_code="alibaba")
+    params.update(overrides)
+    return params
+
+
+class TestCredentialPlan:
+    @staticmethod
+    def plan(current, **params):
+        redacted = mp.Redactor().redact(current)
+        return credential_module.plan_update(FakeModule(**credential_params(**params)), None, redacted, None, None)
+
+    def test_same_key_id_sends_nothing_even_with_the_secret_at_hand(self):
+        assert self.plan(credential(), access_key_id=KEY_ID, access_key_secret="whatever-secret") == ({}, False)
+        assert self.plan(credential(), access_key_id=KEY_ID) == ({}, False)
+
+    def test_a_new_key_id_sends_the_secret(self):
+        changes, secret = self.plan(credential(), access_key_id="LTAInew", access_key_secret=SECRET2)
+        assert secret and changes == {"passwordFields": {"accessKey": "LTAInew", "secretKey": SECRET2}}
+
+    def test_a_new_key_id_without_secret_names_the_stored_one(self):
+        with pytest.raises(Failed, match="stores access key %s; access_key_secret is required" % KEY_ID):
+            self.plan(credential(), access_key_id="LTAInew")
+
+    def test_always_sends_the_secret(self):
+        changes, secret = self.plan(credential(), access_key_id=KEY_ID, access_key_secret=SECRET2,
+                                    update_secret="always")
+        assert secret and "passwordFields" in changes
+
+    def test_from_a_vault_reference_to_a_key(self):
+        cred = credential()
+        del cred["passwordFields"]
+        cred["crefId"] = "ref-1"
+        with pytest.raises(Failed, match="uses vault reference ref-1"):
+            self.plan(cred, access_key_id=KEY_ID)
+
+    def test_status_and_purpose_are_compared_as_the_user_means_them(self):
+        assert self.plan(credential(status="InActive"), status="Inactive") == ({}, False)
+        assert self.plan(credential(), status="Inactive")[0] == {"status": "InActive"}
+
+
+class TestBusinessEntityPlan:
+    current = {"organizations": ["org-engineering"], "teams": ["team-a"], "custom_contexts": []}
+
+    def test_without_purge_entities_are_added(self):
+        wanted = {"organizations": [], "teams": ["team-b"], "custom_contexts": ["ctx-prod"]}
+        assert credential_module.wanted_entities(self.current, wanted, purge=False) == {
+            "organizations": ["org-engineering"], "teams": ["team-a", "team-b"], "custom_contexts": ["ctx-prod"]}
+
+    def test_with_purge_the_listed_entities_are_all(self):
+        assert credential_module.wanted_entities(self.current, {"teams": ["team-b"]}, purge=True) == {
+            "organizations": [], "teams": ["team-b"], "custom_contexts": []}
+        assert credential_module.wanted_entities(self.current, None, purge=True) is None  # not set: left alone
+
+    def test_order_does_not_matter(self):
+        assert credential_module.same_entities({"teams": ["a", "b"]}, {"teams": ["b", "a"], "organizations": []})
+
+
+class ConflictOnceClient:
+    """PUT answers 409 CO409_MODEL_VERSION_CONFLICT once; the re-read shows somebody else's change."""
+
+    def __init__(self, fresh):
+        self.fresh = fresh
+        self.puts = []
+
+    def update_account(self, account_id, payload):
+        self.puts.append(payload)
+        if len(self.puts) == 1:
+            raise mp.MarketplaceError("PUT", "accounts/" + account_id, status=409,
+                                      translate_code="CO409_MODEL_VERSION_CONFLICT")
+        return dict(self.fresh, basicInfo=payload["basicInfo"], modelVersion=payload["modelVersion"] + 1)
+
+    def get_account(self, account_id):
+        return self.fresh
+
+
+def account_params(**overrides):
+    params = dict(name="Prod", account_id="alibaba-prod", description=None, account_number=None,
+                  account_type=None, master_account=None, status=None, state="present", provider_code="alibaba")
+    params.update(overrides)
+    return params
+
+
+class TestAccountUpdate:
+    def test_model_version_conflict_is_read_again_and_retried_once(self):
+        stale = account()
+        fresh = dict(account(), modelVersion=5)
+        fresh["basicInfo"] = dict(fresh["basicInfo"], description="changed by somebody")
+        client = ConflictOnceClient(fresh)
+        result, changed = account_module.update(FakeModule(**account_params(status="Active")), client, stale, None)
+        assert changed
+        assert [put["modelVersion"] for put in client.puts] == [3, 5]
+        assert client.puts[1]["basicInfo"]["description"] == "changed by somebody"  # their change is kept
+        assert result["basicInfo"]["isActive"] == "Active"
+
+    def test_nothing_to_change_sends_nothing(self):
+        client = ConflictOnceClient(account())
+        _result, changed = account_module.update(FakeModule(**account_params(status="Inactive", name="Prod")), client,
+                                              account(), None)
+        assert not changed and client.puts == []
+
+    def test_an_account_of_another_provider_is_not_taken_over(self):
+        other = account()
+        other["basicInfo"]["serviceProviderCode"] = "aws"
+        with pytest.raises(Failed, match="belongs to provider 'aws'"):
+            account_module.update(FakeModule(**account_params()), ConflictOnceClient(other), other, None)
+
+    @pytest.mark.parametrize("number", ["1234567", "12345678a", "１２３４５６７８", ""])
+    def test_short_or_non_digit_account_numbers_fail_before_any_request(self, number):
+        with pytest.raises(Failed, match="at least 8 digits"):
+            account_module.validate(FakeModule(**account_params(account_number=number)))
+        account_module.validate(FakeModule(**account_params(account_number="12345678")))
