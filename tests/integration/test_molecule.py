@@ -21,8 +21,8 @@ def vault_reference(sandbox):
     admin = sandbox.admin
     response = requests.post(sandbox.marketplace_url + "/cb-credential-service/api/v1.0/credentialrefs",
                              headers={"username": admin["username"], "apikey": admin["apikey"]}, timeout=30,
-                             json={"crefId": cref_id, "credential": {"value": {"accessKey": "LTAIvaulted",
-                                                                                 "secretKey": "vaulted-secret"}}})
+                             json={"crefId": cref_id,
+                                   "credential": {"value": {"accessKey": "LTAIvaulted", "secretKey": "vaulted"}}})
     response.raise_for_status()
     return cref_id
 

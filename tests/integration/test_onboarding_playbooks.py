@@ -77,8 +77,8 @@ class World:
         return next(c for c in account["credentials"] if c["credentialName"] == credential_name), account
 
     def test_connection(self, account_id, credential_id):
-        return self.market("POST", "/credentialsValidator", json={"accountId": account_id,
-                                                                   "credentialId": credential_id})
+        return self.market("POST", "/credentialsValidator",
+                           json={"accountId": account_id, "credentialId": credential_id})
 
     def onboard(self, *args, **kwargs):
         return self.ansible.run(ONBOARD, *args, inventory=INVENTORY, **kwargs)

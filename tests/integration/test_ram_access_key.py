@@ -109,4 +109,3 @@ def test_run_killed_after_create_converges_without_extra_keys(ansible, ram):
     assert first.recap()["localhost"]["changed"] == 1
     keys = key_ids(ram, user)
     assert len(keys) == 1 and keys[0][0] != lost
-

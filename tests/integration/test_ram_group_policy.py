@@ -39,7 +39,7 @@ def policy_exists(ram, name):
 # --- ram_group ------------------------------------------------------------------------------------
 
 def test_group_with_members_in_one_run(ansible, sandbox, ram):
-    group, users = unique("grp"), [unique("gm") for _ in range(3)]
+    group, users = unique("grp"), [unique("gm%d" % index) for index in range(3)]
     for user in users:
         ram.create_user(ram_models.CreateUserRequest(user_name=user))
     sandbox.reset_counters("ram")

@@ -187,8 +187,8 @@ def test_replayed_nonce_and_stale_date_are_refused(sandbox):
         "%Y-%m-%dT%H:%M:%SZ")
     old = _signed_acs3(sandbox, "GetAccountAlias", {}, date=stale)
     assert (old.status_code, old.json()["Code"]) == (400, "InvalidTimeStamp.Expired")
-    unsigned = requests.post(sandbox.ram_url + "/", headers={"x-acs-action": "ListUsers",
-                                                              "x-acs-version": "2015-05-01"}, timeout=10)
+    unsigned = requests.post(sandbox.ram_url + "/", timeout=10,
+                             headers={"x-acs-action": "ListUsers", "x-acs-version": "2015-05-01"})
     assert (unsigned.status_code, unsigned.json()["Code"]) == (400, "IncompleteSignature")
 
 
@@ -305,8 +305,8 @@ def test_user_lifecycle_and_response_fields(ram):
     updated = ram.update_user(ram_models.UpdateUserRequest(user_name=name, new_user_name=renamed,
                                                            new_display_name="Renamed")).body
     assert_complete(updated)
-    assert (updated.user.user_name, updated.user.display_name, updated.user.email) == (renamed, "Renamed",
-                                                                                      "l@example.com")
+    expected = (renamed, "Renamed", "l@example.com")
+    assert (updated.user.user_name, updated.user.display_name, updated.user.email) == expected
     fails("EntityNotExist.User", 404, ram.get_user, ram_models.GetUserRequest(user_name=name))
     policies = ram.list_policies_for_user(ram_models.ListPoliciesForUserRequest(user_name=renamed)).body
     assert_complete(policies)
@@ -353,7 +353,7 @@ def test_delete_user_conflicts_in_order(ram):
 
 def test_paging_with_marker(ram):
     group = _group(ram)
-    names = [new_user(ram, "pg") for _ in range(5)]
+    names = [new_user(ram, "pg") for _index in range(5)]
     for name in names:
         ram.add_user_to_group(ram_models.AddUserToGroupRequest(group_name=group, user_name=name))
     pages, marker = [], None
@@ -387,7 +387,7 @@ def test_groups(ram):
     fails("EntityAlreadyExists.Group", 409, ram.create_group, ram_models.CreateGroupRequest(group_name=group))
     assert_complete(ram.get_group(ram_models.GetGroupRequest(group_name=group)).body)
     name = new_user(ram)
-    groups = [group] + [_group(ram) for _ in range(4)]
+    groups = [group] + [_group(ram) for _index in range(4)]
     for each in groups:
         ram.add_user_to_group(ram_models.AddUserToGroupRequest(group_name=each, user_name=name))
     fails("EntityAlreadyExists.User.Group", 409, ram.add_user_to_group,
@@ -487,8 +487,8 @@ def test_policy_versions_and_deletion(ram):
     fails("LimitExceeded.Policy.Version", 409, ram.create_policy_version, ram_models.CreatePolicyVersionRequest(
         policy_name=name, policy_document=policy_doc("oss:*")))
     rotated = ram.create_policy_version(ram_models.CreatePolicyVersionRequest(
-        policy_name=name, policy_document=policy_doc("oss:*"), rotate_strategy=
-        "DeleteOldestNonDefaultVersionWhenLimitExceeded")).body.policy_version
+        policy_name=name, policy_document=policy_doc("oss:*"),
+        rotate_strategy="DeleteOldestNonDefaultVersionWhenLimitExceeded")).body.policy_version
     assert (rotated.version_id, rotated.is_default_version) == ("v6", False)
     versions = ram.list_policy_versions(ram_models.ListPolicyVersionsRequest(policy_name=name,
                                                                              policy_type="Custom")).body
@@ -526,8 +526,8 @@ def test_policy_versions_and_deletion(ram):
     fails("DeleteConflict.Policy.Version", 409, ram.delete_policy, ram_models.DeletePolicyRequest(policy_name=name))
     attach(ram, user, name, "Custom")
     ram.delete_policy(ram_models.DeletePolicyRequest(policy_name=name, cascading_delete=True))
-    fails("EntityNotExist.Policy", 404, ram.get_policy, ram_models.GetPolicyRequest(policy_name=name,
-                                                                                     policy_type="Custom"))
+    fails("EntityNotExist.Policy", 404, ram.get_policy,
+          ram_models.GetPolicyRequest(policy_name=name, policy_type="Custom"))
     assert ram.list_policies_for_user(ram_models.ListPoliciesForUserRequest(user_name=user)).body.policies.policy == []
 
 
@@ -684,7 +684,7 @@ def test_throttling_and_server_error_faults(ram, sandbox):
     assert error.data["Message"] == "Request was denied due to user flow control."
     sandbox.set_faults("ram", throttle_rate=0.0, error_rate=1.0)
     codes = set()
-    for _ in range(2):
+    for _attempt in range(2):
         with pytest.raises(TeaException) as info:
             ram.list_users(ram_models.ListUsersRequest())
         codes.add((info.value.code, info.value.data["statusCode"]))

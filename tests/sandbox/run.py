@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Run the local RAM and marketplace services on 127.0.0.1 (``make sandbox``, the tests and the demo).
 
 Writes into the state directory (created if needed):

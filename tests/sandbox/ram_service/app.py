@@ -10,7 +10,7 @@ from flask import Flask, abort, current_app, request
 
 from common import admin_blueprint, is_admin_path
 
-from . import account, groups, mfa, policies, roles, users  # noqa: F401  (they register their actions)
+from . import account, groups, mfa, policies, roles, users  # noqa: F401  pylint: disable=unused-import  (they register their actions)
 from .api import ACTIONS, RAM_VERSION, STS_VERSION, Caller, Context, Params
 from .errors import RamError, missing_parameter
 from .policy_eval import evaluate

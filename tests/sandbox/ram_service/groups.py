@@ -112,5 +112,5 @@ def list_users_for_group(ctx):
     rows = ctx.store.all("SELECT u.*, m.join_date, m.rowid AS position FROM memberships m "
                          "JOIN users u ON u.pk = m.user_pk WHERE m.group_pk = ? ORDER BY m.rowid", (group["pk"],))
     page, info = paginate(ctx.params, rows, position=lambda row: row["position"])
-    return dict(info, **wrap("Users", "User", ({"UserName": u["name"], "DisplayName": u["display_name"],
-                                                 "JoinDate": u["join_date"]} for u in page)))
+    users = ({"UserName": u["name"], "DisplayName": u["display_name"], "JoinDate": u["join_date"]} for u in page)
+    return dict(info, **wrap("Users", "User", users))

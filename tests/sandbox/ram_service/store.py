@@ -144,7 +144,7 @@ def now():
 
 
 def random_string(length, alphabet=ALNUM):
-    return "".join(secrets.choice(alphabet) for _ in range(length))
+    return "".join(secrets.choice(alphabet) for _position in range(length))
 
 
 def random_digits(length):

@@ -690,8 +690,8 @@ class TestAccountUpdate:
 
     def test_nothing_to_change_sends_nothing(self):
         client = ConflictOnceClient(account())
-        _result, changed = account_module.update(FakeModule(**account_params(status="Inactive", name="Prod")), client,
-                                              account(), None)
+        module = FakeModule(**account_params(status="Inactive", name="Prod"))
+        _result, changed = account_module.update(module, client, account(), None)
         assert not changed and client.puts == []
 
     def test_an_account_of_another_provider_is_not_taken_over(self):

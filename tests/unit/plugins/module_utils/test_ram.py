@@ -97,9 +97,8 @@ def test_retry_classification(code, status, retryable):
 # -- retries ----------------------------------------------------------------------------------
 
 def test_call_retries_throttling_then_succeeds():
-    client, sleeps = make_client([client_error("Throttling.User"), client_error("ServiceUnavailable", 503,
-                                                                                 exc_class=ServerException),
-                                  {"User": {"UserName": "alice"}}])
+    unavailable = client_error("ServiceUnavailable", 503, exc_class=ServerException)
+    client, sleeps = make_client([client_error("Throttling.User"), unavailable, {"User": {"UserName": "alice"}}])
     assert client.call("GetUser", UserName="alice") == {"User": {"UserName": "alice"}}
     assert sleeps == [0.1, 0.2]
     assert client.retries == 2
