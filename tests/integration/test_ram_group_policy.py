@@ -54,10 +54,12 @@ def test_group_with_members_in_one_run(ansible, sandbox, ram):
     attached = ram.list_policies_for_group(ram_models.ListPoliciesForGroupRequest(group_name=group)).body
     assert [(p.policy_name, p.policy_type) for p in attached.policies.policy] == [("AliyunECSFullAccess", "System")]
 
-    # purge_members removes what the service has beyond the list
-    ansible.run_tasks([{"cloudbroker.alibaba.ram_group": {
-        "name": group, "members": users[:1], "purge_members": True}}]).assert_ok()
+    # purge_members removes what the service has beyond the list; empty comments clear them
+    run = ansible.run_tasks([{"cloudbroker.alibaba.ram_group": {
+        "name": group, "comments": "", "members": users[:1], "purge_members": True}} for _run in range(2)])
+    assert run.assert_ok().recap()["localhost"]["changed"] == 1
     assert members(ram, group) == users[:1]
+    assert ram.get_group(ram_models.GetGroupRequest(group_name=group)).body.group.comments == ""
 
 
 def test_unknown_member_changes_nothing(ansible, sandbox, ram):

@@ -9,7 +9,6 @@ import datetime
 import json
 import os
 import secrets
-import sqlite3
 import string
 
 from common import Database
@@ -156,24 +155,9 @@ def new_access_key():
     return "LTAI" + random_string(20), random_string(30)
 
 
-class _Database(Database):
-    """``common.Database``, tolerating its schema step on Python 3.11 (same workaround as the marketplace).
-
-    ``executescript()`` COMMITs the ``BEGIN IMMEDIATE`` that ``Database.__init__`` opened, so its own
-    COMMIT fails although the schema was applied. Drop this class once ``common.py`` is fixed.
-    """
-
-    def __init__(self, path, schema):
-        try:
-            super().__init__(path, schema)
-        except sqlite3.OperationalError as exc:
-            if "no transaction is active" not in str(exc):
-                raise
-
-
 def open_database(state_dir):
     """Open (and on first start initialise) the state; returns ``(database, root_credentials)``."""
-    database = _Database(os.path.join(state_dir, "ram.sqlite3"), SCHEMA)
+    database = Database(os.path.join(state_dir, "ram.sqlite3"), SCHEMA)
     with database.transaction() as conn:
         account = conn.execute("SELECT account_id FROM account").fetchone()
         if account is None:
