@@ -58,10 +58,9 @@ fi
 
 python3 "$repo/scripts/sync_collection.py" "$src" "$dest"
 # ansible-test lists the files to test through the nearest enclosing git repository. Under .build
-# that would be this repository, which ignores .build ("All targets skipped"): give the copy its own.
-# Its files stay untracked, which ansible-test lists too (git ls-files --others --exclude-standard).
-# ansible-test lists files with git: the copy must be a repository of its own. If it is not (no .git, or a broken
-# one), git would answer for the enclosing checkout, where .build/ is ignored, and every target would be skipped.
+# that would be this repository, which ignores .build ("All targets skipped"): the copy must be a
+# repository of its own (re-made when its .git is missing or broken). Its files stay untracked,
+# which ansible-test lists too (git ls-files --others --exclude-standard).
 if [ "$(git -C "$dest" rev-parse --show-toplevel 2>/dev/null)" != "$(cd "$dest" && pwd -P)" ]; then
     rm -rf "$dest/.git"
     git -C "$dest" init -q

@@ -10,7 +10,8 @@ from flask import Flask, abort, current_app, request
 
 from common import admin_blueprint, is_admin_path
 
-from . import account, groups, mfa, policies, roles, users  # noqa: F401  pylint: disable=unused-import  (they register their actions)
+# Importing the action modules registers their actions in ACTIONS.
+from . import account, groups, mfa, policies, roles, users  # noqa: F401  pylint: disable=unused-import
 from .api import ACTIONS, RAM_VERSION, STS_VERSION, Caller, Context, Params
 from .errors import RamError, missing_parameter
 from .policy_eval import evaluate
