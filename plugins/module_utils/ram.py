@@ -532,10 +532,16 @@ def sts_client_for(module, access_key_id, access_key_secret, security_token=None
                   security_token=security_token, profile=None, profile_file=None, ecs_role_name=None,
                   assume_role_arn=None)
     try:
-        from alibabacloud_sts20150401 import models as sts_models
-        from alibabacloud_sts20150401.client import Client as SdkStsClient
+        return sts_client_from_params(params)
     except ImportError:
         module.fail_json(msg=missing_required_lib("alibabacloud-sts20150401"), exception=traceback.format_exc())
+
+
+def sts_client_from_params(params):
+    """An STS client for a dict of this file's auth options (raises ImportError without the STS SDK)."""
+    from alibabacloud_sts20150401 import models as sts_models
+    from alibabacloud_sts20150401.client import Client as SdkStsClient
+
     host, protocol = parse_endpoint(params.get("sts_endpoint"), DEFAULT_STS_ENDPOINT)
     bypass_proxy_for(host)
     config = open_api_models.Config(
@@ -543,6 +549,25 @@ def sts_client_for(module, access_key_id, access_key_secret, security_token=None
         endpoint=host, protocol=protocol, region_id=params.get("region") or "cn-hangzhou",
         connect_timeout=params["connect_timeout"] * 1000, read_timeout=params["read_timeout"] * 1000)
     return RamClient(SdkStsClient(config), max_retries=params["max_retries"], models=sts_models)
+
+
+def identity_of_key(access_key_id, access_key_secret, sts_endpoint=None, timeout=10, max_retries=3):
+    """Who an AccessKey belongs to (STS GetCallerIdentity signed with it), for modules outside the RAM room.
+
+    Raises ``RamError`` when the key cannot be verified (rejected key, STS unreachable, SDK missing).
+    """
+    if not HAS_RAM_SDK:
+        raise RamError("GetCallerIdentity", message=missing_required_lib("alibabacloud-tea-openapi"))
+    params = dict(access_key_id=access_key_id, access_key_secret=access_key_secret, security_token=None,
+                  profile=None, profile_file=None, ecs_role_name=None, assume_role_arn=None, region=None,
+                  sts_endpoint=sts_endpoint, connect_timeout=timeout, read_timeout=timeout, max_retries=max_retries)
+    try:
+        client = sts_client_from_params(params)
+    except ImportError:
+        raise RamError("GetCallerIdentity", message=missing_required_lib("alibabacloud-sts20150401")) from None
+    except ValueError as exc:
+        raise RamError("GetCallerIdentity", message="sts_endpoint: %s" % exc) from None
+    return get_caller_identity(client)
 
 
 # --------------------------------------------------------------------------------------------

@@ -124,6 +124,27 @@ options:
         RV(test_connection.error_code). Skipped in check mode and with O(state=absent).
     type: bool
     default: false
+  check_key_owner:
+    description:
+      - Before an AccessKey secret is sent to the broker, find out who the key belongs to (STS
+        C(GetCallerIdentity) signed with the key, at O(sts_endpoint)) and refuse a key of the root
+        (billing) account unless O(allow_root_access_key=true).
+      - A key whose owner cannot be verified (rejected key, STS unreachable) is stored with a warning.
+      - Needs C(alibabacloud-sts20150401) and C(alibabacloud-tea-openapi) only when a secret is sent.
+    type: bool
+    default: true
+  allow_root_access_key:
+    description:
+      - Accept an AccessKey of the root (billing) account. The onboarding guide warns that linking the
+        billing account "will give everyone in your company full access to everything"; a RAM user is
+        sufficient.
+    type: bool
+    default: false
+  sts_endpoint:
+    description:
+      - STS endpoint for O(check_key_owner), as a host or C(http(s)://host[:port]).
+      - If not set, E(ALIBABA_CLOUD_STS_ENDPOINT); the default is C(sts.aliyuncs.com).
+    type: str
   state:
     description: V(present) creates or updates the credential; V(absent) deletes it.
     type: str
@@ -256,6 +277,7 @@ test_connection:
                "identity_type": "RAMUser", "user_id": "2123456789012345", "principal_id": "2123456789012345"}
 """
 
+from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace import (
@@ -453,6 +475,28 @@ def run_test(module, client, account, credential, result):
         identity=camel_dict_to_snake_dict(answer.get("identity") or {}))
 
 
+def check_key_owner(module):
+    """Refuse an AccessKey of the root (billing) account before it is sent; warn when the owner is unknown."""
+    params = module.params
+    if not params["check_key_owner"]:
+        return
+    # Imported here: only runs that send a secret pay for the Alibaba SDK.
+    from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import RamError, identity_of_key
+
+    try:
+        identity = identity_of_key(params["access_key_id"], params["access_key_secret"], params["sts_endpoint"])
+    except RamError as error:
+        module.warn("Could not verify who access key %s belongs to (%s); it is stored unverified. Use "
+                    "test_connection to check it, or set check_key_owner: false to skip this check."
+                    % (params["access_key_id"], error.describe()))
+        return
+    if identity["is_root"] and not params["allow_root_access_key"]:
+        module.fail_json(msg="Access key %s belongs to the root (billing) account %s: storing it would give everyone "
+                             "who can use this credential full access to everything. Use a RAM user's key (a RAM user "
+                             "is sufficient), or set allow_root_access_key: true." % (params["access_key_id"],
+                                                                                      identity.get("account_id")))
+
+
 def ensure_present(module, client, purposes):
     params = module.params
     account = resolve_account(client, params["account"], params["provider_code"])
@@ -473,6 +517,8 @@ def ensure_present(module, client, purposes):
     if current is None:
         payload = plan_create(module, client, purposes, entities)
         secret, changed, before, marker = "passwordFields" in payload, True, {}, None
+        if secret:
+            check_key_owner(module)
         if module.check_mode:
             after = predicted(None, payload)
         else:
@@ -486,6 +532,8 @@ def ensure_present(module, client, purposes):
         before = diff_view(credential_view(current, account), marker)
         changes, secret = plan_update(module, client, current, purposes, entities)
         changed = bool(changes)
+        if secret:
+            check_key_owner(module)
         after = current
         if changes:
             after = predicted(current, changes) if module.check_mode else \
@@ -538,6 +586,9 @@ def main():
                 custom_contexts=dict(type="list", elements="str"))),
             purge_business_entities=dict(type="bool", default=False),
             test_connection=dict(type="bool", default=False),
+            check_key_owner=dict(type="bool", default=True),
+            allow_root_access_key=dict(type="bool", default=False, no_log=False),
+            sts_endpoint=dict(type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_STS_ENDPOINT"])),
             state=dict(type="str", default="present", choices=["present", "absent"]),
         ),
         mutually_exclusive=[["access_key_id", "credential_ref_id"], ["access_key_secret", "credential_ref_id"]],

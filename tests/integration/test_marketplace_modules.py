@@ -217,3 +217,23 @@ def test_proxy_in_environment_does_not_break_loopback(ansible):
                             extra_env={"HTTP_PROXY": "http://127.0.0.1:9", "http_proxy": "http://127.0.0.1:9",
                                        "HTTPS_PROXY": "http://127.0.0.1:9"})
     run.assert_ok()
+
+
+def test_root_access_key_is_refused_unless_allowed(ansible, sandbox):
+    """The credential step asks STS who a key belongs to before sending it: the root account's key is refused."""
+    name = unique("rootkey")
+    root = sandbox.root
+    account = {"cloudbroker.alibaba.marketplace_asset_account": {"name": name, "account_number": "12345678"}}
+    credential = {"account": name, "name": "prov", "purpose": ["Provisioning"], "access_key_id": "{{ key_id }}",
+                  "access_key_secret": "{{ lookup('ansible.builtin.env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET') }}",
+                  "business_entities": {"teams": ["team-a"]}}
+    refused = ansible.run_tasks([account, {"cloudbroker.alibaba.marketplace_credential": credential}],
+                                extra_vars={"key_id": root["access_key_id"]})
+    assert refused.rc != 0
+    assert "belongs to the root (billing) account %s" % root["account_id"] in refused.output
+    assert root["access_key_secret"] not in refused.output
+    accepted = ansible.run_tasks([account, {"cloudbroker.alibaba.marketplace_credential": dict(
+        credential, allow_root_access_key=True), "register": "r"},
+        {"ansible.builtin.assert": {"that": ["r is changed", "r.credential.access_key_id == key_id"]}}],
+        extra_vars={"key_id": root["access_key_id"]}).assert_ok()
+    assert root["access_key_secret"] not in accepted.output
