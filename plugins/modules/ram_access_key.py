@@ -189,10 +189,9 @@ access_keys:
 """
 
 import datetime
-import json
 import os
-import tempfile
 
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import write_private_json
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
     RamError,
     RamModule,
@@ -211,21 +210,6 @@ def key_view(key, user_name):
 def age_days(create_date, now):
     created = datetime.datetime.strptime(create_date, "%Y-%m-%dT%H:%M:%SZ")
     return (now - created).total_seconds() / 86400.0
-
-
-def write_secret_file(path, content):
-    """Write the new key atomically, readable by the owner only (never a moment with wider rights)."""
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, tmp_path = tempfile.mkstemp(dir=directory, prefix=".ram-access-key-")
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w") as stream:
-            json.dump(content, stream, indent=2, sort_keys=True)
-        os.replace(tmp_path, path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.unlink(tmp_path)
-        raise
 
 
 class KeyPlan:
@@ -280,7 +264,7 @@ def ensure_usable_key(module, client, user_name, keys):
         result["access_key"] = key_view(new_key, user_name)
         result["created"] = True
         if params["secret_file"]:
-            write_secret_file(params["secret_file"], dict(result["access_key"], access_key_secret=secret))
+            write_private_json(params["secret_file"], dict(result["access_key"], access_key_secret=secret))
             result["secret_file"] = params["secret_file"]
         else:
             result["access_key_secret"] = secret

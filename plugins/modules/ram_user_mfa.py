@@ -153,15 +153,14 @@ seed_file:
   type: str
 """
 
-import json
 import os
 import re
-import tempfile
 import time
 import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import write_private_json
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import RamError, RamModule, validate_user_name
 
 try:
@@ -219,21 +218,6 @@ def code_pairs(seed, now=time.time, sleep=time.sleep):
     yield totp.at(moment), totp.at(moment + STEP)
     moment = now()
     yield totp.at(moment - STEP), totp.at(moment)
-
-
-def write_seed_file(path, content):
-    """Write the seed atomically, readable by the owner only (never a moment with wider rights)."""
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, tmp_path = tempfile.mkstemp(dir=directory, prefix=".ram-user-mfa-")
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w") as stream:
-            json.dump(content, stream, indent=2, sort_keys=True)
-        os.replace(tmp_path, path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.unlink(tmp_path)
-        raise
 
 
 def device_view(user_name, serial_number, device=None, mfa_type=None):
@@ -380,7 +364,7 @@ def run_module(module):
     def deliver(serial_number, secrets):
         if seed_file:
             try:
-                write_seed_file(seed_file, dict(secrets, user_name=user_name, serial_number=serial_number))
+                write_private_json(seed_file, dict(secrets, user_name=user_name, serial_number=serial_number))
             except OSError as exc:  # the device is deleted again on the way out (create_and_bind)
                 module.fail_json(msg="seed_file: cannot write %s: %s" % (seed_file, exc.strerror or exc))
             result["seed_file"] = seed_file

@@ -1,9 +1,6 @@
 """Units of the account security modules' pure logic: password checks, flag deltas, policy and
 preference plans, TOTP code pairs around window boundaries, device lookup, the seed file."""
 
-import json
-import os
-import stat
 
 import pyotp
 import pytest
@@ -206,16 +203,6 @@ def test_device_view_leaves_out_unknowns():
     assert mfa.device_view("alice", None) == {"user_name": "alice"}
     assert mfa.device_view("alice", "s", {"ActivateDate": "d"}, "VMFA") == {
         "user_name": "alice", "serial_number": "s", "bind_date": "d", "type": "VMFA"}
-
-
-def test_seed_file_is_private_and_replaced_atomically(tmp_path):
-    path = tmp_path / "seed.json"
-    path.write_text("old")
-    os.chmod(path, 0o644)
-    mfa.write_seed_file(str(path), {"base32_seed": SEED})
-    assert json.loads(path.read_text()) == {"base32_seed": SEED}
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert [p.name for p in tmp_path.iterdir()] == ["seed.json"]  # no temporary file left
 
 
 class FakeClient:

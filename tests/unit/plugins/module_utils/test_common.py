@@ -1,0 +1,26 @@
+"""Units of plugins/module_utils/common.py."""
+
+import json
+import os
+import stat
+
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import write_private_json
+
+
+def test_private_json_replaces_a_wider_file_atomically_with_mode_0600(tmp_path):
+    path = tmp_path / "secret.json"
+    path.write_text("old")
+    os.chmod(path, 0o644)
+    write_private_json(str(path), {"access_key_secret": "s3cret"})
+    assert json.loads(path.read_text()) == {"access_key_secret": "s3cret"}
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["secret.json"]  # no temporary file left
+
+
+def test_private_json_leaves_nothing_behind_when_writing_fails(tmp_path):
+    path = tmp_path / "secret.json"
+    try:
+        write_private_json(str(path), {"not": object()})
+    except TypeError:
+        pass
+    assert list(tmp_path.iterdir()) == []
