@@ -94,3 +94,35 @@ def test_user_info_reads_every_page(ansible, ram):
         {"cloudbroker.alibaba.ram_user_info": {"name_prefix": prefix}, "register": "r"},
         {"ansible.builtin.assert": {"that": ["r.users | map(attribute='user_name') | list == expected"]}},
     ], extra_vars={"expected": expected}).assert_ok()
+
+
+def test_force_delete_removes_everything_the_user_depends_on(ansible, ram):
+    """Keys, policies, group membership, login profile and a bound MFA device: all go, then the user."""
+    import pyotp
+    import time
+
+    name, group = unique("cascade"), unique("cascade-grp")
+    ram.create_user(ram_models.CreateUserRequest(user_name=name))
+    ram.create_access_key(ram_models.CreateAccessKeyRequest(user_name=name))
+    ram.attach_policy_to_user(ram_models.AttachPolicyToUserRequest(policy_name="ReadOnlyAccess", policy_type="System",
+                                                                   user_name=name))
+    ram.create_group(ram_models.CreateGroupRequest(group_name=group))
+    ram.add_user_to_group(ram_models.AddUserToGroupRequest(group_name=group, user_name=name))
+    ram.create_login_profile(ram_models.CreateLoginProfileRequest(user_name=name, password="Cascade-Pa55word!"))
+    device = ram.create_virtual_mfadevice(ram_models.CreateVirtualMFADeviceRequest(
+        virtual_mfadevice_name=name)).body.virtual_mfadevice
+    totp, now = pyotp.TOTP(device.base_32string_seed), time.time()
+    ram.bind_mfadevice(ram_models.BindMFADeviceRequest(user_name=name, serial_number=device.serial_number,
+                                                       authentication_code_1=totp.at(now),
+                                                       authentication_code_2=totp.at(now + 30)))
+
+    run = ansible.run_tasks([{"cloudbroker.alibaba.ram_user": {"name": name, "state": "absent", "force": True},
+                              "register": "r"},
+                             {"ansible.builtin.assert": {"that": ["r is changed"]}}]).assert_ok()
+    assert run.recap()["localhost"]["changed"] == 1
+    with pytest.raises(Exception, match="EntityNotExist.User"):
+        ram.get_user(ram_models.GetUserRequest(user_name=name))
+    members = ram.list_users_for_group(ram_models.ListUsersForGroupRequest(group_name=group)).body.users.user
+    assert members == []  # the group stays (it may be shared), without the user
+    devices = ram.list_virtual_mfadevices().body.virtual_mfadevices.virtual_mfadevice
+    assert device.serial_number not in [d.serial_number for d in devices]
