@@ -351,6 +351,12 @@ def get_user(client, name):
     return found["User"] if found else None
 
 
+def list_access_keys(client, user_name):
+    """The user's AccessKeys (``AccessKeyId``, ``Status``, ``CreateDate``; RAM never lists a secret)."""
+    page = client.call("ListAccessKeys", UserName=user_name)
+    return (page.get("AccessKeys") or {}).get("AccessKey") or []
+
+
 # --------------------------------------------------------------------------------------------
 # Policy attachments (users, groups, roles)
 # --------------------------------------------------------------------------------------------

@@ -196,6 +196,7 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
     RamError,
     RamModule,
     get_user,
+    list_access_keys,
     validate_user_name,
 )
 
@@ -323,7 +324,7 @@ def run_module(module):
         if params["state"] == "absent":
             return dict(changed=False, created=False, access_key={}, deleted_access_key_ids=[], access_keys=[])
         raise RamError("GetUser", code="EntityNotExist.User", message="user %s does not exist" % user_name)
-    keys = (client.call("ListAccessKeys", UserName=user_name).get("AccessKeys") or {}).get("AccessKey") or []
+    keys = list_access_keys(client, user_name)
     before = [key_view(k, user_name) for k in keys]
     if params["id"]:
         changed, result, after = ensure_key_by_id(module, client, user_name, keys)

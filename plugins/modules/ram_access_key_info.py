@@ -71,6 +71,7 @@ access_keys:
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
     RamModule,
     get_user,
+    list_access_keys,
     validate_user_name,
 )
 
@@ -81,7 +82,7 @@ def run_module(module):
     client = module.ram
     if get_user(client, user_name) is None:
         return dict(changed=False, access_keys=[])
-    keys = (client.call("ListAccessKeys", UserName=user_name).get("AccessKeys") or {}).get("AccessKey") or []
+    keys = list_access_keys(client, user_name)
     result = []
     for key in sorted(keys, key=lambda k: k["CreateDate"]):
         view = dict(access_key_id=key["AccessKeyId"], status=key["Status"], create_date=key["CreateDate"],

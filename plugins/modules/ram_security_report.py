@@ -214,6 +214,7 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
     RamError,
     RamModule,
     get_caller_identity,
+    list_access_keys,
 )
 
 SEVERITIES = ("high", "medium", "low", "info")
@@ -615,7 +616,7 @@ def gone(error, *codes):
 
 def read_keys(client, user_name, with_last_used):
     try:
-        keys = (client.call("ListAccessKeys", UserName=user_name).get("AccessKeys") or {}).get("AccessKey") or []
+        keys = list_access_keys(client, user_name)
     except RamError as error:
         if gone(error, "EntityNotExist.User"):
             return []

@@ -173,6 +173,7 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
     RamError,
     RamModule,
     get_user,
+    list_access_keys,
     list_attached_policies,
     list_groups_for_user,
     normalize_policy_specs,
@@ -257,8 +258,7 @@ def ensure_present(module, client, wanted_policies):
 
 def delete_dependents(module, client, name):
     """Everything RAM refuses to delete a user with, in Terraform's order."""
-    keys = client.call("ListAccessKeys", UserName=name)
-    for key in (keys.get("AccessKeys") or {}).get("AccessKey") or []:
+    for key in list_access_keys(client, name):
         client.call("DeleteAccessKey", UserName=name, UserAccessKeyId=key["AccessKeyId"])
     for policy in list_attached_policies(client, "user", name):
         client.call("DetachPolicyFromUser", UserName=name, PolicyName=policy["name"], PolicyType=policy["type"])
