@@ -180,16 +180,17 @@ class AnsibleRunner:
             yaml.safe_dump([play], handle, sort_keys=False)
         return self.run(playbook, extra_vars=extra_vars, **kwargs)
 
-    def run_target(self, target, extra_vars=None, **kwargs):
+    def run_target(self, target, extra_vars=None, connection="local", **kwargs):
         """Run ``tests/integration/targets/<target>`` (its tasks/main.yml) on localhost."""
         playbook = os.path.join(self.workdir, "run-%s-%s.yml" % (target, uuid.uuid4().hex[:6]))
         with open(playbook, "w", encoding="utf-8") as handle:
             handle.write(
                 "- name: Integration target %s\n"
                 "  hosts: localhost\n"
+                "  connection: %s\n"
                 "  gather_facts: false\n"
                 "  roles:\n"
-                "    - role: %s\n" % (target, os.path.join(TARGETS, target)))
+                "    - role: %s\n" % (target, connection, os.path.join(TARGETS, target)))
         variables = {"resource_prefix": "t%s" % uuid.uuid4().hex[:8]}
         variables.update(extra_vars or {})
         return self.run(playbook, extra_vars=variables, **kwargs)
