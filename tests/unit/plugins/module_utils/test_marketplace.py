@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils import marketplace as mp
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils import legacy_marketplace as mp
 from ansible_collections.cloudbroker.alibaba.plugins.modules import marketplace_asset_account as account_module
 from ansible_collections.cloudbroker.alibaba.plugins.modules import marketplace_credential as credential_module
 
