@@ -187,8 +187,8 @@ def test_replayed_nonce_and_stale_date_are_refused(sandbox):
         "%Y-%m-%dT%H:%M:%SZ")
     old = _signed_acs3(sandbox, "GetAccountAlias", {}, date=stale)
     assert (old.status_code, old.json()["Code"]) == (400, "InvalidTimeStamp.Expired")
-    unsigned = requests.post(sandbox.ram_url + "/", timeout=10,
-                             headers={"x-acs-action": "ListUsers", "x-acs-version": "2015-05-01"})
+    unsigned = requests.post(sandbox.ram_url + "/", timeout=10, headers={
+        "x-acs-action": "ListUsers", "x-acs-version": "2015-05-01", "Accept": "application/json"})
     assert (unsigned.status_code, unsigned.json()["Code"]) == (400, "IncompleteSignature")
 
 
