@@ -65,8 +65,7 @@ def inline_policy(params):
             raise RamError("MalformedPolicyDocument")
         parse_policy(text, "Policy")
     except RamError:
-        raise invalid_parameter("Policy", "PolicyGrammar",
-                                "The parameter Policy has not passed grammar check.") from None
+        raise RamError("InvalidParameter.PolicyGrammar", "The parameter Policy has not passed grammar check.") from None
     return text
 
 
