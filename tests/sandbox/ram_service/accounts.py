@@ -66,8 +66,9 @@ class Accounts:
         return self._accounts[self._order[0]]
 
     def all(self):
+        """The first account, then the others by id (the same order after a restart)."""
         with self._lock:
-            return [self._accounts[uid] for uid in self._order]
+            return [self._accounts[self._order[0]]] + [self._accounts[uid] for uid in sorted(self._order[1:])]
 
     def get(self, account_id):
         with self._lock:
