@@ -4,7 +4,9 @@ Both services expose the same admin API under ``/__sandbox__/`` (never part of t
 
 * ``GET /__sandbox__/health``        -> ``{"service": "<name>"}``
 * ``GET /__sandbox__/counters``      -> ``{"<operation>": <count>, ...}`` (RAM: the action name,
-  marketplace: ``"<METHOD> <route template>"``); ``DELETE`` resets them.
+  marketplace: ``"<METHOD> <route template>"``); ``DELETE`` resets them (all scopes).
+  ``?account=<id>`` -> the same for one account only (RAM: the account the request's AccessKey or
+  STS token belongs to); ``GET /__sandbox__/counters/accounts`` -> ``{"<id>": {...}, ...}``.
 * ``GET /__sandbox__/faults``        -> the fault settings; ``PUT`` with a JSON object changes any of
   ``throttle_rate`` (0..1), ``error_rate`` (0..1), ``latency_ms`` (int), ``seed`` (int or null).
 
@@ -94,23 +96,33 @@ class FaultInjector:
 
 
 class RequestCounters:
-    """Thread-safe per-operation request counters."""
+    """Thread-safe per-operation request counters, globally and per scope (the RAM service: per account)."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._counts = Counter()
+        self._scoped = {}
 
-    def add(self, operation):
+    def add(self, operation, scope=None):
         with self._lock:
             self._counts[operation] += 1
+            if scope is not None:
+                self._scoped.setdefault(scope, Counter())[operation] += 1
 
-    def snapshot(self):
+    def snapshot(self, scope=None):
         with self._lock:
+            if scope is not None:
+                return dict(self._scoped.get(scope, {}))
             return dict(self._counts)
+
+    def scopes(self):
+        with self._lock:
+            return {scope: dict(counts) for scope, counts in self._scoped.items()}
 
     def reset(self):
         with self._lock:
             self._counts.clear()
+            self._scoped.clear()
 
 
 def admin_blueprint(service_name, faults, counters):
@@ -123,7 +135,11 @@ def admin_blueprint(service_name, faults, counters):
 
     @admin.get("/counters")
     def get_counters():
-        return jsonify(counters.snapshot())
+        return jsonify(counters.snapshot(request.args.get("account")))
+
+    @admin.get("/counters/accounts")
+    def get_account_counters():
+        return jsonify(counters.scopes())
 
     @admin.delete("/counters")
     def reset_counters():
@@ -152,10 +168,11 @@ def is_admin_path(path):
 class Database:
     """SQLite state that survives restarts; one connection per thread, writes serialised."""
 
-    def __init__(self, path, schema):
+    def __init__(self, path, schema, write_lock=None):
+        """``write_lock``: share one lock between databases a request may write together (no deadlock)."""
         self.path = str(path)
         self._local = threading.local()
-        self._write_lock = threading.RLock()
+        self._write_lock = write_lock or threading.RLock()
         with self._write_lock:  # executescript() commits on its own: no surrounding transaction
             self._connection().executescript(schema)
 
