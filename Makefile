@@ -43,7 +43,7 @@ INTEGRATION_WORKERS ?= 2
 INTEGRATION_TIMEOUT ?= 45m
 PYTEST_ARGS ?=
 
-.PHONY: help venv collection units integration sanity lint test sandbox demo build clean distclean
+.PHONY: help venv collection units integration sanity lint test sandbox demo build clean distclean bench bench-smoke
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -99,6 +99,15 @@ test: ## everything: venv, collection, units, lint, sanity, integration
 	$(MAKE) integration; \
 	python3 $(REPO)/scripts/test_summary.py --seconds $$(( $$(date +%s) - start )) \
 	    $(REPORTS)/units.xml $(REPORTS)/integration.xml
+
+# --- benchmarks (not tests: they measure and report) ---------------------------------------------
+
+BENCH_SIZES ?= 10,100,1000
+bench: venv collection ## onboarding benchmark (N accounts; BENCH_SIZES=10,100,1000): .build/bench, docs/benchmarks.md
+	$(NO_PROXY_ENV) $(PY) benchmarks/bench.py --sizes $(BENCH_SIZES) --out $(BUILD)/bench --report
+
+bench-smoke: venv collection ## the benchmark at N=10 only, no report (what make test runs)
+	$(NO_PROXY_ENV) $(PY) benchmarks/bench.py --sizes 10 --out $(BUILD)/bench-smoke
 
 # --- local services --------------------------------------------------------------------------
 
