@@ -62,7 +62,7 @@ class RamService:
         host_id, product = SERVICES.get(version, SERVICES[RAM_VERSION])
         self.counters.add(name or "(no action)")
         try:
-            fault = self.faults.draw()
+            fault = self.faults.draw(name or "(no action)")
             if fault == "throttle":
                 raise RamError("Throttling.User")
             if fault == "error":
