@@ -140,6 +140,20 @@ class Sandbox:
         """A new, empty account in the RAM service; returns its root credentials (with ``account_id``)."""
         return self.admin_request("ram", "POST", "/accounts")
 
+    def injected_faults(self, service):
+        """``{operation: requests answered with an injected fault}`` since the last ``reset_counters``."""
+        return requests.get(self._admin(service) + "/faults/injected", timeout=10).json()
+
+    def assert_faults_retried(self, service):
+        """Faults were injected (since the last ``reset_counters``), and every operation that got one was
+        requested more often than it was faulted: the client tried again, however many requests the work needs."""
+        injected, requested = self.injected_faults(service), self.counters(service)
+        assert sum(injected.values()) > 0, "no fault was injected into %s (requests: %s)" % (service, requested)
+        not_retried = {operation: {"faulted": count, "requested": requested.get(operation, 0)}
+                       for operation, count in injected.items() if requested.get(operation, 0) <= count}
+        assert not not_retried, "%s: operations not retried after a fault: %s" % (service, not_retried)
+        return injected
+
     def set_faults(self, service, **settings):
         response = requests.put(self._admin(service) + "/faults", json=settings, timeout=10,
                                 verify=self.ca_bundle or True)

@@ -327,6 +327,13 @@ def test_faults_and_counters(sandbox):
         "GET /cb-credential-service/api/v2.0/accounts/{accountId}": 3,
         "POST /cb-credential-service/api/v2.0/accounts": 12,
     }
+    # the faulted requests are counted apart, per operation; resetting the counters resets them too
+    assert sandbox.injected_faults("marketplace") == {
+        "GET /cb-credential-service/api/v2.0/accounts/{accountId}": 1,
+        "POST /cb-credential-service/api/v2.0/accounts": 12,
+    }
+    sandbox.reset_counters("marketplace")
+    assert sandbox.injected_faults("marketplace") == {}
 
 
 def test_state_survives_restart(sandbox_dir):

@@ -681,6 +681,7 @@ def test_account_alias_and_security_preference(ram, sandbox):
 
 # -- sandbox behaviour: faults, counters, restart ----------------------------------------------------------------
 def test_throttling_and_server_error_faults(ram, sandbox):
+    sandbox.reset_counters("ram")
     sandbox.set_faults("ram", throttle_rate=1.0)
     error = fails("Throttling.User", 400, ram.list_users, ram_models.ListUsersRequest())
     assert error.data["Message"] == "Request was denied due to user flow control."
@@ -693,6 +694,9 @@ def test_throttling_and_server_error_faults(ram, sandbox):
     assert codes == {("ServiceUnavailable", 503), ("InternalError", 500)}
     sandbox.clear_faults("ram")
     ram.list_users(ram_models.ListUsersRequest())
+    # every faulted request is counted, per action; the one that got through is not
+    assert sandbox.injected_faults("ram") == {"ListUsers": 3}
+    assert sandbox.counters("ram") == {"ListUsers": 4}
 
 
 def test_counters_count_every_request(ram, sandbox):

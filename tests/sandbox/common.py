@@ -9,6 +9,9 @@ Both services expose the same admin API under ``/__sandbox__/`` (never part of t
   STS token belongs to); ``GET /__sandbox__/counters/accounts`` -> ``{"<id>": {...}, ...}``.
 * ``GET /__sandbox__/faults``        -> the fault settings; ``PUT`` with a JSON object changes any of
   ``throttle_rate`` (0..1), ``error_rate`` (0..1), ``latency_ms`` (int), ``seed`` (int or null).
+* ``GET /__sandbox__/faults/injected`` -> ``{"<operation>": <count>, ...}``: the requests answered with an
+  injected fault (read-only; ``DELETE /__sandbox__/counters`` resets it too). With the request counters, a
+  test proves a client retried: every operation that got a fault was requested more often than it was faulted.
 
 Counters count every request that reached the API (faulted ones included), so a test can prove that
 a module made no remote call at all.
@@ -41,6 +44,7 @@ class FaultInjector:
         self.latency_ms = 0
         self.seed = None
         self._random = random.Random()
+        self._injected = Counter()
         self.update(dict(throttle_rate=throttle_rate, error_rate=error_rate, latency_ms=latency_ms, seed=seed))
 
     def update(self, settings):
@@ -68,8 +72,8 @@ class FaultInjector:
             return dict(throttle_rate=self.throttle_rate, error_rate=self.error_rate,
                         latency_ms=self.latency_ms, seed=self.seed)
 
-    def draw(self):
-        """Sleep the configured latency, then return ``"throttle"``, ``"error"`` or ``None``."""
+    def draw(self, operation="(unnamed)"):
+        """Sleep the configured latency, then return ``"throttle"``, ``"error"`` or ``None`` (a fault is counted)."""
         with self._lock:
             latency = self.latency_ms
             roll_throttle = self._random.random()
@@ -77,11 +81,20 @@ class FaultInjector:
             throttle, error = self.throttle_rate, self.error_rate
         if latency:
             time.sleep(latency / 1000.0)
-        if roll_throttle < throttle:
-            return "throttle"
-        if roll_error < error:
-            return "error"
-        return None
+        fault = "throttle" if roll_throttle < throttle else "error" if roll_error < error else None
+        if fault:
+            with self._lock:
+                self._injected[operation] += 1
+        return fault
+
+    def injected(self):
+        """``{operation: requests answered with an injected fault}`` since the start or the last reset."""
+        with self._lock:
+            return dict(self._injected)
+
+    def reset_injected(self):
+        with self._lock:
+            self._injected.clear()
 
     @classmethod
     def from_spec(cls, spec):
@@ -144,11 +157,16 @@ def admin_blueprint(service_name, faults, counters):
     @admin.delete("/counters")
     def reset_counters():
         counters.reset()
+        faults.reset_injected()
         return jsonify(counters.snapshot())
 
     @admin.get("/faults")
     def get_faults():
         return jsonify(faults.as_dict())
+
+    @admin.get("/faults/injected")
+    def get_injected_faults():
+        return jsonify(faults.injected())
 
     @admin.put("/faults")
     def put_faults():

@@ -102,8 +102,9 @@ def create_app(state_dir, faults, counters, ram_endpoint, seed_path=SEED_FILE, r
         if is_admin_path(request.path):
             return None
         rule = request.url_rule.rule if request.url_rule else request.path
-        counters.add("%s %s" % (request.method, re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule)))
-        fault = faults.draw()
+        operation = "%s %s" % (request.method, re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule))
+        counters.add(operation)
+        fault = faults.draw(operation)
         if fault == "throttle":
             raise ApiError(429, "TOO_MANY_REQUESTS", "Too many requests, retry later", headers={"Retry-After": "1"})
         if fault == "error":

@@ -70,7 +70,7 @@ class RamService:
         claimed = self.claimed_key(signed)
         self.counters.add(name or "(no action)", claimed[0].account_id if claimed[0] else None)
         try:
-            fault = self.faults.draw()
+            fault = self.faults.draw(name or "(no action)")
             if fault == "throttle":
                 raise RamError("Throttling.User")
             if fault == "error":
