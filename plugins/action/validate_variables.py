@@ -14,7 +14,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 from ansible_collections.cloudbroker.alibaba.plugins.plugin_utils import variable_rules
 from ansible_collections.cloudbroker.alibaba.plugins.plugin_utils.variable_checks import (
-    Problem, allowed_for as allowed_words, check, role_defaults, role_option_names, role_spec)
+    Problem, allowed_for, check, role_defaults, role_option_names, role_spec)
 
 ROLES = ("ram_onboarding", "marketplace_onboarding", "onboarding")
 
@@ -56,10 +56,13 @@ class ActionModule(ActionBase):
                 continue
             if not found:
                 if spec.get("required"):
-                    problems.append(Problem(name, "is not set", allowed_words(spec)))
+                    problems.append(Problem(name, "is not set", allowed_for(spec)))
                 continue
             converted = check(name, value, spec, problems, secret)
             if len(problems) > before:
+                for problem in problems[before:]:
+                    if problem.path == name and name in variable_rules.ALLOWED:
+                        problem.allowed = variable_rules.ALLOWED[name]
                 continue
             values[name] = converted
         for name in list(values):
@@ -110,6 +113,7 @@ def unknown_variables(task_vars, entry_points, options):
     for role in sorted(set(role for role, _entry in entry_points)):
         prefix = role + "_"
         known = role_option_names(role) | set(role_defaults(role)) | set(options) | variable_rules.INTERNAL_VARIABLES
+        known |= variable_rules.PLAYBOOK_VARIABLES
         for name in sorted(task_vars):
             if name.startswith(prefix) and name not in known:
                 close = difflib.get_close_matches(name, sorted(role_option_names(role)), n=1)

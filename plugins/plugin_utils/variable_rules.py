@@ -36,6 +36,14 @@ INTERNAL_VARIABLES = frozenset([
     "onboarding_stale_credentials", "onboarding_renamed_account",
 ])
 
+# The playbooks' own variables (playbooks/*.yml), which share the roles' prefixes.
+PLAYBOOK_VARIABLES = frozenset(["onboarding_hosts", "offboard_confirm"])
+
+# What is allowed, where the argument spec's words (elements: raw) say too little.
+ALLOWED = {
+    "ram_onboarding_policies": "a list of policy names, or of dicts with name and type (System or Custom)",
+}
+
 KEY_MAX_AGE_DAYS = (0, 3650)
 # Free-text names shown in the broker's UI: printable, no markup, no surrounding blanks.
 UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f<>]")
