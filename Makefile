@@ -109,7 +109,7 @@ options: venv ## every documented option of every module and role entry point is
 # case, or exited non-zero. STAGE_SPLITS shows some test modules of a stage as a group of their own (the
 # group named `services` is counted as tests of the local services, apart from tests of the collection).
 # To add a stage: write its target as above, add it to STAGES (fastest first) and to .PHONY.
-STAGES ?= units lint options sanity integration
+STAGES ?= units lint options sanity integration bench-smoke
 STAGE_SPLITS := \
 	--split integration:molecule=test_molecule.py \
 	--split integration:services=test_ram_service.py,test_marketplace_service.py,test_sandbox_*.py
@@ -133,8 +133,11 @@ BENCH_SIZES ?= 10,100,1000
 bench: venv collection ## onboarding benchmark (N accounts; BENCH_SIZES=10,100,1000): .build/bench, docs/benchmarks.md
 	$(NO_PROXY_ENV) $(PY) benchmarks/bench.py --sizes $(BENCH_SIZES) --out $(BUILD)/bench --report
 
+# The `bench` stage of make test: the benchmark at N=10 as a smoke test that it works (no timing goal).
 bench-smoke: venv collection ## the benchmark at N=10 only, no report (what make test runs)
-	$(NO_PROXY_ENV) $(PY) benchmarks/bench.py --sizes 10 --out $(BUILD)/bench-smoke
+	@$(call stage_dir,bench-smoke)
+	$(NO_PROXY_ENV) $(JUNIT_COMMAND) --report $(REPORTS)/bench-smoke/bench-smoke.xml --name bench-smoke-n10 \
+	    --ran 'bench: (\d+) passed' -- $(PY) benchmarks/bench.py --sizes 10 --out $(BUILD)/bench-smoke
 
 # --- local services --------------------------------------------------------------------------
 
