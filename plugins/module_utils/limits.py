@@ -31,6 +31,7 @@ class Pattern(object):
 RAM_USER_NAME = Pattern(r"^[A-Za-z0-9._-]{1,64}\Z", "1-64 letters, digits, '.', '_' or '-'")
 RAM_GROUP_NAME = Pattern(r"^[A-Za-z0-9._-]{1,64}\Z", "1-64 letters, digits, '.', '_' or '-'")
 RAM_POLICY_NAME = Pattern(r"^[A-Za-z0-9-]{1,128}\Z", "1-128 letters, digits or '-'")
+RAM_ROLE_NAME = Pattern(r"^[A-Za-z0-9.-]{1,64}\Z", "1-64 letters, digits, '.' or '-'")
 RAM_POLICY_TYPES = ("System", "Custom")
 RAM_DISPLAY_NAME_MAX = 128
 RAM_COMMENTS_MAX = 128

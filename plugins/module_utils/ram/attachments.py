@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils import limits
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.errors import RamError
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.names import NAME_RULES
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError
@@ -22,7 +23,7 @@ PRINCIPALS = {
     "group": ("GroupName", "Group"),
     "role": ("RoleName", "Role"),
 }
-POLICY_TYPES = ("System", "Custom")
+POLICY_TYPES = limits.RAM_POLICY_TYPES
 
 
 def policy_option():

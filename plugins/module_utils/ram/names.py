@@ -1,25 +1,20 @@
 # -*- coding: utf-8 -*-
 # Copyright: cloudbroker.alibaba contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""RAM naming rules (ram-api.md, "Names"), checked before any call; and CamelCase -> snake_case views."""
+"""RAM naming rules (their source: ``module_utils/limits.py``), checked before any call; CamelCase -> snake_case views."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils import limits
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError
 
-NAME_RULES = {
-    # kind: (pattern, what is allowed)
-    "user": (re.compile(r"^[A-Za-z0-9._-]{1,64}$"), "1-64 characters: letters, digits, '.', '_' or '-'"),
-    "group": (re.compile(r"^[A-Za-z0-9._-]{1,64}$"), "1-64 characters: letters, digits, '.', '_' or '-'"),
-    "role": (re.compile(r"^[A-Za-z0-9.-]{1,64}$"), "1-64 characters: letters, digits, '.' or '-'"),
-    "policy": (re.compile(r"^[A-Za-z0-9-]{1,128}$"), "1-128 characters: letters, digits or '-'"),
-}
+NAME_RULES = dict((kind, (pattern.regex, pattern.allowed)) for kind, pattern in (
+    ("user", limits.RAM_USER_NAME), ("group", limits.RAM_GROUP_NAME), ("role", limits.RAM_ROLE_NAME),
+    ("policy", limits.RAM_POLICY_NAME)))
 
 
 def check_name(kind, value, option):

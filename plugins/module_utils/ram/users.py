@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils import limits
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.attachments import (
     list_attached_policies,
     list_groups_for_user,
@@ -64,8 +65,8 @@ def list_access_keys(client, user_name):
 
 def check_user_options(params):
     check_name("user", params["name"], "name")
-    check_length("display_name", params["display_name"], 1, 128)
-    check_length("comments", params["comments"], 0, 128)
+    check_length("display_name", params["display_name"], 1, limits.RAM_DISPLAY_NAME_MAX)
+    check_length("comments", params["comments"], 0, limits.RAM_COMMENTS_MAX)
     if params["email"] and not EMAIL_RE.match(params["email"]):
         raise InputError("email %r is not an e-mail address." % params["email"], option="email")
     if params["mobile_phone"] and not MOBILE_PHONE_RE.match(params["mobile_phone"]):
