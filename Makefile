@@ -43,7 +43,7 @@ INTEGRATION_WORKERS ?= 2
 INTEGRATION_TIMEOUT ?= 45m
 PYTEST_ARGS ?=
 
-.PHONY: help venv collection units integration sanity lint test sandbox demo build clean distclean
+.PHONY: help venv collection units integration sanity lint docs-lint test sandbox demo build docs release-notes clean distclean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -88,13 +88,19 @@ lint: venv collection ## ansible-lint (production profile, offline) + antsibull-
 	antsibull-changelog lint
 	@echo "lint: ansible-lint and antsibull-changelog lint passed"
 
+# The documentation as antsibull-docs sees it: every module, plugin and role entry point, docs/docsite.
+docs-lint: venv collection ## antsibull-docs lint-collection-docs --plugin-docs (seconds)
+	cd $(COLLECTION_LINK) && antsibull-docs lint-collection-docs --plugin-docs .
+	@echo "docs-lint: antsibull-docs lint-collection-docs passed"
+
 # Fastest first: units (seconds), lint (seconds), sanity (~1 min, ~2 min cold), integration
 # (minutes). The closing line sums up the pytest results of units and integration.
-test: ## everything: venv, collection, units, lint, sanity, integration
+test: ## everything: venv, collection, units, lint, docs-lint, sanity, integration
 	@start=$$(date +%s); rm -rf $(REPORTS); \
 	$(MAKE) venv collection; \
 	$(MAKE) units; \
 	$(MAKE) lint; \
+	$(MAKE) docs-lint; \
 	$(MAKE) sanity; \
 	$(MAKE) integration; \
 	python3 $(REPO)/scripts/test_summary.py --seconds $$(( $$(date +%s) - start )) \
@@ -112,6 +118,13 @@ demo: venv collection ## fresh sandbox, onboard.yml twice (second run changed=0)
 
 build: venv ## build the collection tarball into .build/dist
 	ansible-galaxy collection build --force --output-path $(BUILD)/dist $(REPO)
+
+docs: venv collection ## the docs site (antsibull-docs + Sphinx, offline) into .build/docs/build/html, links checked
+	$(REPO)/scripts/docs.sh $(BUILD)/docs
+	$(PY) $(REPO)/scripts/check_links.py $(BUILD)/docs/build/html
+
+release-notes: venv ## once, at release: changelog.yaml release entry + CHANGELOG.rst for galaxy.yml's version
+	$(REPO)/scripts/release.sh
 
 clean: ## remove build output, test output, sandbox state and caches (keeps .venv)
 	rm -rf $(BUILD) $(REPO)/.sandbox $(REPO)/tests/output $(REPO)/.pytest_cache
