@@ -1,6 +1,7 @@
 # Build and test tooling for the cloudbroker.alibaba collection.
 #
-#   make test         everything CI runs (.ci/run): venv, collection, units, lint, sanity, integration
+#   make test         everything CI runs (.ci/run): venv, collection, then the stages (units, lint, options,
+#                     sanity, integration), each reporting JUnit XML into .build/reports/<stage>/
 #   make help         the list of targets
 #
 # Works offline except for package installs (PyPI through the machine's pip configuration).
@@ -43,7 +44,7 @@ INTEGRATION_WORKERS ?= 2
 INTEGRATION_TIMEOUT ?= 45m
 PYTEST_ARGS ?=
 
-.PHONY: help venv collection units integration sanity lint docs-lint test sandbox demo build docs release-notes clean distclean
+.PHONY: help venv collection units integration sanity lint docs-lint options test sandbox demo build docs release-notes clean distclean bench bench-smoke
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -66,45 +67,83 @@ collection: ## link the repo as .build/collections/ansible_collections/cloudbrok
 
 # --- tests -----------------------------------------------------------------------------------
 
-# pytest exit code 5 ("no tests collected") is accepted here only, while tests/unit may be empty.
 units: venv collection ## unit tests (pytest tests/unit)
-	@mkdir -p $(REPORTS)
-	@rc=0; $(NO_PROXY_ENV) $(PY) -m pytest tests/unit --junitxml=$(REPORTS)/units.xml $(PYTEST_ARGS) || rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "units: no unit tests collected yet"; rc=0; fi; exit $$rc
+	@$(call stage_dir,units)
+	$(NO_PROXY_ENV) $(PY) -m pytest tests/unit --junitxml=$(REPORTS)/units/pytest.xml $(PYTEST_ARGS)
 
 # Each xdist worker has its own session fixtures: its own sandbox on free ports in its own temp dir.
 integration: venv collection ## integration tests against the local sandbox (pytest, 2 xdist workers)
-	@mkdir -p $(REPORTS)
+	@$(call stage_dir,integration)
 	$(NO_PROXY_ENV) timeout --signal=INT --kill-after=60s $(INTEGRATION_TIMEOUT) $(PY) -m pytest tests/integration \
-	    -n $(INTEGRATION_WORKERS) --dist loadfile --junitxml=$(REPORTS)/integration.xml $(PYTEST_ARGS)
+	    -n $(INTEGRATION_WORKERS) --dist loadfile --junitxml=$(REPORTS)/integration/pytest.xml $(PYTEST_ARGS)
 
 # ansible-test sanity --venv --python 3.11 on a copy under .build/sanity (see scripts/sanity.sh).
 # tests/sanity/ignore-*.txt must not exist or must hold comments only: this collection ignores nothing.
+# Every sanity test is a JUnit test case (ansible-test --junit; skipped ones count as skipped).
 sanity: venv ## ansible-test sanity, offline, no ignore entries
-	ANSIBLE_TEST=$(VENV_BIN)/ansible-test $(REPO)/scripts/sanity.sh $(SANITY_ARGS)
+	@$(call stage_dir,sanity)
+	ANSIBLE_TEST=$(VENV_BIN)/ansible-test SANITY_JUNIT_DIR=$(REPORTS)/sanity $(REPO)/scripts/sanity.sh $(SANITY_ARGS)
 
+# Each linter is one JUnit test case; ansible-lint must have processed at least one file.
 lint: venv collection ## ansible-lint (production profile, offline) + antsibull-changelog lint
-	ansible-lint --offline $(if $(CI),--nocolor)
-	antsibull-changelog lint
-	@echo "lint: ansible-lint and antsibull-changelog lint passed"
+	@$(call stage_dir,lint)
+	$(JUNIT_COMMAND) --report $(REPORTS)/lint/ansible-lint.xml --name ansible-lint --ran 'in (\d+) files processed' \
+	    -- ansible-lint --offline $(if $(CI),--nocolor)
+	$(JUNIT_COMMAND) --report $(REPORTS)/lint/antsibull-changelog.xml --name antsibull-changelog-lint \
+	    -- antsibull-changelog lint
 
-# The documentation as antsibull-docs sees it: every module, plugin and role entry point, docs/docsite.
-docs-lint: venv collection ## antsibull-docs lint-collection-docs --plugin-docs (seconds)
-	cd $(COLLECTION_LINK) && antsibull-docs lint-collection-docs --plugin-docs .
-	@echo "docs-lint: antsibull-docs lint-collection-docs passed"
+# One JUnit test case per module and role entry point: fails listing the options no test or role mentions.
+# The documentation as antsibull-docs sees it: every module, plugin and role entry point, docs/docsite (seconds).
+docs-lint: venv collection ## antsibull-docs lint-collection-docs --plugin-docs
+	@$(call stage_dir,docs-lint)
+	cd $(COLLECTION_LINK) && $(JUNIT_COMMAND) --report $(REPORTS)/docs-lint/antsibull-docs.xml \
+	    --name antsibull-docs-lint-collection-docs -- antsibull-docs lint-collection-docs --plugin-docs .
 
-# Fastest first: units (seconds), lint (seconds), sanity (~1 min, ~2 min cold), integration
-# (minutes). The closing line sums up the pytest results of units and integration.
-test: ## everything: venv, collection, units, lint, docs-lint, sanity, integration
-	@start=$$(date +%s); rm -rf $(REPORTS); \
+options: venv ## every documented option of every module and role entry point is exercised somewhere
+	@$(call stage_dir,options)
+	$(PY) $(REPO)/scripts/option_coverage.py --junit $(REPORTS)/options/option-coverage.xml
+
+# --- the stages of `make test` ----------------------------------------------------------------
+#
+# A stage is a target named in STAGES. How a stage reports (scripts/test_summary.py reads only this):
+#   * it writes its results as JUnit XML files into $(REPORTS)/<stage>/ (start with `$(call stage_dir,<stage>)`,
+#     which empties that directory): pytest --junitxml=$(REPORTS)/<stage>/pytest.xml, ansible-test --junit,
+#     or, for a tool without JUnit output, each command wrapped in $(JUNIT_COMMAND) (one test case per command;
+#     --ran REGEX makes "the tool looked at nothing" a failure);
+#   * `make test` records its exit status in $(REPORTS)/<stage>.exit.
+# The run fails when a stage wrote no report, ran no test (a --split group included), had a failing test
+# case, or exited non-zero. STAGE_SPLITS shows some test modules of a stage as a group of their own (the
+# group named `services` is counted as tests of the local services, apart from tests of the collection).
+# To add a stage: write its target as above, add it to STAGES (fastest first) and to .PHONY.
+STAGES ?= units lint docs-lint options sanity integration bench-smoke
+STAGE_SPLITS := \
+	--split integration:molecule=test_molecule.py \
+	--split integration:services=test_ram_service.py,test_marketplace_service.py,test_sandbox_*.py
+JUNIT_COMMAND := $(PY) $(REPO)/scripts/junit_command.py
+stage_dir = rm -rf $(REPORTS)/$(1) && mkdir -p $(REPORTS)/$(1)
+
+# Every stage runs, even after another failed (the summary shows them all); the closing line counts the
+# test cases of every stage: `test: N passed, N failed, N skipped`, non-zero exit if anything failed.
+test: ## everything: venv, collection, then the STAGES (units, lint, docs-lint, options, sanity, integration)
+	@start=$$(date +%s); rm -rf $(REPORTS); mkdir -p $(REPORTS); \
 	$(MAKE) venv collection; \
-	$(MAKE) units; \
-	$(MAKE) lint; \
-	$(MAKE) docs-lint; \
-	$(MAKE) sanity; \
-	$(MAKE) integration; \
-	python3 $(REPO)/scripts/test_summary.py --seconds $$(( $$(date +%s) - start )) \
-	    $(REPORTS)/units.xml $(REPORTS)/integration.xml
+	for stage in $(STAGES); do \
+	    echo "=== make $$stage"; rc=0; $(MAKE) $$stage || rc=$$?; echo $$rc > $(REPORTS)/$$stage.exit; \
+	done; \
+	python3 $(REPO)/scripts/test_summary.py --reports $(REPORTS) --seconds $$(( $$(date +%s) - start )) \
+	    $(STAGE_SPLITS) $(STAGES)
+
+# --- benchmarks (not tests: they measure and report) ---------------------------------------------
+
+BENCH_SIZES ?= 10,100,1000
+bench: venv collection ## onboarding benchmark (N accounts; BENCH_SIZES=10,100,1000): .build/bench, docs/benchmarks.md
+	$(NO_PROXY_ENV) $(PY) benchmarks/bench.py --sizes $(BENCH_SIZES) --out $(BUILD)/bench --report
+
+# The `bench` stage of make test: the benchmark at N=10 as a smoke test that it works (no timing goal).
+bench-smoke: venv collection ## the benchmark at N=10 only, no report (what make test runs)
+	@$(call stage_dir,bench-smoke)
+	$(NO_PROXY_ENV) $(JUNIT_COMMAND) --report $(REPORTS)/bench-smoke/bench-smoke.xml --name bench-smoke-n10 \
+	    --ran 'bench: (\d+) passed' -- $(PY) benchmarks/bench.py --sizes 10 --out $(BUILD)/bench-smoke
 
 # --- local services --------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@
 #   SANITY_SRC     the collection to test             (default: this repository)
 #   SANITY_ROOT    where the copy goes                (default: .build/sanity)
 #   SANITY_PYTHON  Python version to test with        (default: 3.11)
+#   SANITY_JUNIT_DIR  when set: run with --junit and copy the JUnit reports (one per sanity test) there
 #
 # Why a copy: ansible-test must run from a directory whose real path ends in
 # ansible_collections/<namespace>/<name>; a symlink to the repository is resolved and rejected.
@@ -75,5 +76,16 @@ unset ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS ANSIBLE_PYTHON_INTERPRE
 cd "$dest"
 PATH="$(dirname "$ansible_test"):$PATH"
 export PATH
-echo "sanity: $ansible_test sanity --venv --python $python_version $* (in $dest)"
-exec "$ansible_test" sanity --venv --python "$python_version" --color no "$@"
+junit=()
+if [ -n "${SANITY_JUNIT_DIR:-}" ]; then
+    junit=(--junit)
+    rm -rf "$dest/tests/output/junit"
+fi
+echo "sanity: $ansible_test sanity --venv --python $python_version ${junit[*]} $* (in $dest)"
+rc=0
+"$ansible_test" sanity --venv --python "$python_version" --color no "${junit[@]}" "$@" || rc=$?
+if [ -n "${SANITY_JUNIT_DIR:-}" ]; then
+    mkdir -p "$SANITY_JUNIT_DIR"
+    find "$dest/tests/output/junit" -name '*.xml' -exec cp {} "$SANITY_JUNIT_DIR"/ \; 2>/dev/null || true
+fi
+exit "$rc"

@@ -47,20 +47,30 @@ options:
     type: path
   assume_role_arn:
     description:
-      - ARN of a RAM role to assume (STS AssumeRole) with the credentials above before calling RAM.
-      - If not set, E(ALICLOUD_ASSUME_ROLE_ARN).
+      - ARN of a RAM role to assume (STS AssumeRole) with the credentials above before calling RAM,
+        as C(acs:ram::<account id>:role/<role name>); for a member account of a Resource Directory,
+        C(acs:ram::<member uid>:role/ResourceDirectoryAccountAccessRole).
+      - The C(alibabacloud-credentials) library assumes the role (always over HTTPS) and refreshes the token.
+      - If not set, E(ALIBABA_CLOUD_ROLE_ARN) or E(ALICLOUD_ASSUME_ROLE_ARN).
     type: str
     aliases: [alicloud_assume_role_arn]
   assume_role_session_name:
     description:
-      - Session name used with O(assume_role_arn).
-      - If not set, E(ALICLOUD_ASSUME_ROLE_SESSION_NAME).
+      - Session name used with O(assume_role_arn); 2-64 characters, letters, digits, C(.), C(@), C(-) or C(_).
+        It appears in the assumed-role ARN and in the member account's ActionTrail.
+      - If not set, E(ALIBABA_CLOUD_ROLE_SESSION_NAME) or E(ALICLOUD_ASSUME_ROLE_SESSION_NAME).
     type: str
     default: ansible-cloudbroker
   assume_role_duration:
-    description: Lifetime in seconds of the assumed-role credentials.
+    description:
+      - Lifetime in seconds of the assumed-role credentials, 900-43200 (at most the role's C(MaxSessionDuration)).
     type: int
     default: 3600
+  assume_role_external_id:
+    description:
+      - External ID sent with AssumeRole, for roles whose trust policy requires one (C(sts:ExternalId) condition).
+      - If not set, E(ALIBABA_CLOUD_ROLE_EXTERNAL_ID).
+    type: str
   ecs_role_name:
     description:
       - Name of the RAM role attached to the ECS instance Ansible runs on; credentials come from the
@@ -89,11 +99,11 @@ options:
       - If not set, E(ALIBABA_CLOUD_STS_ENDPOINT); the default is C(sts.aliyuncs.com).
     type: str
   connect_timeout:
-    description: Connection timeout in seconds.
+    description: Connection timeout in seconds, 1-300.
     type: int
     default: 5
   read_timeout:
-    description: Read timeout in seconds.
+    description: Read timeout in seconds, 1-900.
     type: int
     default: 10
   max_retries:
@@ -102,8 +112,15 @@ options:
         C(InternalError), any 5xx or a connection failure, with jittered exponential backoff
         (full jitter, 0.25 s doubling up to 20 s). Client errors are never retried.
       - Calls that create a secret (CreateAccessKey) are retried only when the service refused them.
+      - 0-100. See also O(retry_timeout).
     type: int
     default: 10
+  retry_timeout:
+    description:
+      - Time budget in seconds for the retries of one task - no retry starts after it has passed since the
+        task's first call (a C(Retry-After) the service asks for counts against it). 0-3600.
+    type: int
+    default: 120
 notes:
   - Authentication precedence - O(access_key_id) with O(access_key_secret) (optionally O(security_token)),
     then O(profile), then O(ecs_role_name), then the C(alibabacloud-credentials) default chain;

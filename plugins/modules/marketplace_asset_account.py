@@ -189,7 +189,7 @@ account:
       elements: dict
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace import (
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_marketplace import (
     ACCOUNT_ID_RE,
     MarketplaceError,
     MarketplaceModule,

@@ -121,7 +121,7 @@ accounts:
       elements: dict
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace import (
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_marketplace import (
     MarketplaceModule,
     account_view,
     derive_account_id,

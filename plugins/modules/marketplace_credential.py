@@ -280,7 +280,7 @@ test_connection:
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace import (
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_marketplace import (
     ACCOUNT_ID_RE,
     ENTITY_KINDS,
     PURPOSES,
@@ -481,7 +481,7 @@ def check_key_owner(module):
     if not params["check_key_owner"]:
         return
     # Imported here: only runs that send a secret pay for the Alibaba SDK.
-    from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import RamError, identity_of_key
+    from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import RamError, identity_of_key
 
     try:
         identity = identity_of_key(params["access_key_id"], params["access_key_secret"], params["sts_endpoint"])

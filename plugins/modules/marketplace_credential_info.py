@@ -126,7 +126,7 @@ credentials:
       type: str
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace import (
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_marketplace import (
     PURPOSES,
     MarketplaceModule,
     credential_view,

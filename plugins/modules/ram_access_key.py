@@ -192,7 +192,7 @@ import datetime
 import os
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import write_private_json
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import (
     RamError,
     RamModule,
     get_user,

@@ -68,7 +68,7 @@ access_keys:
       returned: with O(include_last_used)
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import (
     RamModule,
     get_user,
     list_access_keys,

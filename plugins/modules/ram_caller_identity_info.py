@@ -102,7 +102,7 @@ caller_identity:
       sample: false
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import (
     RamModule,
     get_caller_identity,
     sts_client_for,

@@ -131,7 +131,7 @@ group:
       sample: [{"name": "AliyunECSFullAccess", "type": "System"}]
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import (
     RamError,
     RamModule,
     get_group,

@@ -87,7 +87,7 @@ groups:
       sample: [{"name": "AliyunECSFullAccess", "type": "System"}]
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import (
     RamModule,
     get_group,
     group_view,

@@ -125,7 +125,7 @@ password_updated:
 
 import re
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import RamError, RamModule, validate_user_name
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import RamError, RamModule, validate_user_name
 
 MISSING_PROFILE = "EntityNotExist.User.LoginProfile"
 MISSING_USER = "EntityNotExist.User"

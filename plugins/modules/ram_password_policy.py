@@ -121,7 +121,7 @@ password_policy:
       type: int
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import RamModule
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import RamModule
 
 # module option (= result key) -> RAM parameter / response key
 FIELDS = {

@@ -162,7 +162,7 @@ deleted_versions:
 import json
 import re
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import (
     POLICY_NAME_RE,
     PRINCIPALS,
     RamError,

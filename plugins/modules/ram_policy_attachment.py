@@ -92,7 +92,7 @@ policy_attachment:
       sample: [{"name": "AdministratorAccess", "type": "System"}]
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import (
     PRINCIPALS,
     RamError,
     RamModule,

@@ -118,7 +118,7 @@ policies:
           type: dict
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import (
     POLICY_NAME_RE,
     RamModule,
     get_policy,

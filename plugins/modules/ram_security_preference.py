@@ -110,7 +110,7 @@ security_preference:
 
 import ipaddress
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import RamModule
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import RamModule
 
 # module option (= result key) -> (group in GetSecurityPreference, key) ; SetSecurityPreference uses the same key
 FIELDS = {

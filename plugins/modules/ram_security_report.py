@@ -210,7 +210,7 @@ import datetime
 import os
 import tempfile
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import (
     RamError,
     RamModule,
     get_caller_identity,

@@ -94,54 +94,12 @@ users:
       elements: str
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import (
-    RamModule,
-    get_user,
-    list_attached_policies,
-    list_groups_for_user,
-    snake,
-    validate_group_name,
-    validate_user_name,
-)
-
-
-def run_module(module):
-    params = module.params
-    validate_user_name(module, params["name"])
-    validate_group_name(module, params["group_name"])
-    client = module.ram
-    if params["name"]:
-        user = get_user(client, params["name"])
-        users = [user] if user else []
-    elif params["group_name"]:
-        users = client.paginate("ListUsersForGroup", "Users", "User", GroupName=params["group_name"])
-    else:
-        users = client.paginate("ListUsers", "Users", "User")
-    if params["group_name"] and params["name"]:
-        users = [u for u in users if params["group_name"] in list_groups_for_user(client, u["UserName"])]
-    if params["name_prefix"]:
-        users = [u for u in users if u["UserName"].startswith(params["name_prefix"])]
-    result = []
-    for user in sorted(users, key=lambda u: u["UserName"]):
-        view = snake(user)
-        if params["include_attachments"]:
-            view["policies"] = list_attached_policies(client, "user", user["UserName"])
-            view["groups"] = list_groups_for_user(client, user["UserName"])
-        result.append(view)
-    return dict(changed=False, users=result)
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.module_shell import run_as_module
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.users import USER_INFO
 
 
 def main():
-    module = RamModule(
-        argument_spec=dict(
-            name=dict(type="str", aliases=["user_name"]),
-            group_name=dict(type="str"),
-            name_prefix=dict(type="str"),
-            include_attachments=dict(type="bool", default=False),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(run_module)
+    run_as_module(USER_INFO)
 
 
 if __name__ == "__main__":

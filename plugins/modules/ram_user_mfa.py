@@ -161,7 +161,7 @@ import traceback
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import write_private_json
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import RamError, RamModule, validate_user_name
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import RamError, RamModule, validate_user_name
 
 try:
     import pyotp

@@ -2,7 +2,8 @@
 
 Fixtures:
 
-* ``sandbox`` (session): both local services on free 127.0.0.1 ports, in a temporary state directory.
+* ``sandbox`` (session): both local services on free 127.0.0.1 ports, in a temporary state directory
+  (HTTPS with a generated CA when ``SANDBOX_TLS=1``; ``Sandbox(..., tls=True, seed=...)`` for own instances).
 * ``ansible`` (session): runs playbooks/targets with the sandbox's environment, returns parsed results.
 * ``ram`` : a real-SDK RAM client logged in as the root account, to read state back.
 """
@@ -48,11 +49,16 @@ def ensure_collection_link():
 class Sandbox:
     """A running pair of local services."""
 
-    def __init__(self, state_dir, ram_faults="", marketplace_faults=""):
+    def __init__(self, state_dir, ram_faults="", marketplace_faults="", seed=None, tls=False):
+        """``seed``: a Resource Directory seed file (True: the default one); ``tls``: serve HTTPS."""
         self.state_dir = state_dir
         os.makedirs(state_dir, exist_ok=True)
         self.log = open(os.path.join(state_dir, "sandbox.log"), "ab")
         cmd = [sys.executable, SANDBOX_RUNNER, "--state-dir", state_dir, "--quiet"]
+        if seed:
+            cmd += ["--seed"] + ([] if seed is True else [seed])
+        if tls:
+            cmd.append("--tls")
         if ram_faults:
             cmd += ["--ram-faults", ram_faults]
         if marketplace_faults:
@@ -74,8 +80,12 @@ class Sandbox:
             self.root = json.load(handle)
         with open(os.path.join(state_dir, "marketplace-users.json"), encoding="utf-8") as handle:
             self.users = json.load(handle)
+        with open(self.endpoints["accounts_file"], encoding="utf-8") as handle:
+            self.accounts = json.load(handle)
         self.ram_url = self.endpoints["ram"]
+        self.rm_url = self.endpoints["resourcemanager"]
         self.marketplace_url = self.endpoints["marketplace"]
+        self.ca_bundle = self.endpoints.get("ca_bundle")
         self.admin = next(user for user in self.users if user.get("admin"))
 
     def stop(self):
@@ -98,6 +108,8 @@ class Sandbox:
             "CLOUDBROKER_URL": self.marketplace_url,
             "CLOUDBROKER_USERNAME": self.admin["username"],
             "CLOUDBROKER_API_KEY": self.admin["apikey"],
+            **({"ALIBABA_CLOUD_CA_BUNDLE": self.ca_bundle, "CLOUDBROKER_CA_BUNDLE": self.ca_bundle}
+               if self.ca_bundle else {}),
         }
 
     def user(self, username):
@@ -107,14 +119,44 @@ class Sandbox:
     def _admin(self, service):
         return (self.ram_url if service == "ram" else self.marketplace_url) + "/__sandbox__"
 
-    def counters(self, service):
-        return requests.get(self._admin(service) + "/counters", timeout=10).json()
+    def admin_request(self, service, method, path, **kwargs):
+        response = requests.request(method, self._admin(service) + path, timeout=10,
+                                    verify=self.ca_bundle or True, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def counters(self, service, account=None):
+        """Request counters by operation; ``account``: only the requests that acted in that account."""
+        return self.admin_request(service, "GET", "/counters", params={"account": account} if account else None)
 
     def reset_counters(self, service):
-        requests.delete(self._admin(service) + "/counters", timeout=10).raise_for_status()
+        self.admin_request(service, "DELETE", "/counters")
+
+    def set_clock_offset(self, seconds):
+        """Move the RAM/STS service's clock (STS token expiry) by ``seconds``; 0 restores real time."""
+        return self.admin_request("ram", "PUT", "/clock", json={"offset_seconds": seconds})
+
+    def create_account(self):
+        """A new, empty account in the RAM service; returns its root credentials (with ``account_id``)."""
+        return self.admin_request("ram", "POST", "/accounts")
+
+    def injected_faults(self, service):
+        """``{operation: requests answered with an injected fault}`` since the last ``reset_counters``."""
+        return requests.get(self._admin(service) + "/faults/injected", timeout=10).json()
+
+    def assert_faults_retried(self, service):
+        """Faults were injected (since the last ``reset_counters``), and every operation that got one was
+        requested more often than it was faulted: the client tried again, however many requests the work needs."""
+        injected, requested = self.injected_faults(service), self.counters(service)
+        assert sum(injected.values()) > 0, "no fault was injected into %s (requests: %s)" % (service, requested)
+        not_retried = {operation: {"faulted": count, "requested": requested.get(operation, 0)}
+                       for operation, count in injected.items() if requested.get(operation, 0) <= count}
+        assert not not_retried, "%s: operations not retried after a fault: %s" % (service, not_retried)
+        return injected
 
     def set_faults(self, service, **settings):
-        response = requests.put(self._admin(service) + "/faults", json=settings, timeout=10)
+        response = requests.put(self._admin(service) + "/faults", json=settings, timeout=10,
+                                verify=self.ca_bundle or True)
         response.raise_for_status()
         return response.json()
 
@@ -180,16 +222,17 @@ class AnsibleRunner:
             yaml.safe_dump([play], handle, sort_keys=False)
         return self.run(playbook, extra_vars=extra_vars, **kwargs)
 
-    def run_target(self, target, extra_vars=None, **kwargs):
+    def run_target(self, target, extra_vars=None, connection="local", **kwargs):
         """Run ``tests/integration/targets/<target>`` (its tasks/main.yml) on localhost."""
         playbook = os.path.join(self.workdir, "run-%s-%s.yml" % (target, uuid.uuid4().hex[:6]))
         with open(playbook, "w", encoding="utf-8") as handle:
             handle.write(
                 "- name: Integration target %s\n"
                 "  hosts: localhost\n"
+                "  connection: %s\n"
                 "  gather_facts: false\n"
                 "  roles:\n"
-                "    - role: %s\n" % (target, os.path.join(TARGETS, target)))
+                "    - role: %s\n" % (target, connection, os.path.join(TARGETS, target)))
         variables = {"resource_prefix": "t%s" % uuid.uuid4().hex[:8]}
         variables.update(extra_vars or {})
         return self.run(playbook, extra_vars=variables, **kwargs)
@@ -230,7 +273,7 @@ def sandbox_dir():
 
 @pytest.fixture(scope="session")
 def sandbox(sandbox_dir):
-    services = Sandbox(os.path.join(sandbox_dir, "state"))
+    services = Sandbox(os.path.join(sandbox_dir, "state"), tls=os.environ.get("SANDBOX_TLS") == "1")
     yield services
     services.stop()
 
@@ -250,7 +293,7 @@ def ansible(sandbox, sandbox_dir):
     return AnsibleRunner(sandbox, workdir)
 
 
-def ram_client(endpoint, access_key_id, access_key_secret):
+def ram_client(endpoint, access_key_id, access_key_secret, ca_bundle=None):
     """A real-SDK RAM client for reading state back (as an operator's script would)."""
     from alibabacloud_ram20150501.client import Client
     from alibabacloud_tea_openapi import models as open_api_models
@@ -258,7 +301,7 @@ def ram_client(endpoint, access_key_id, access_key_secret):
     host = endpoint.split("://", 1)[-1]
     protocol = endpoint.split("://", 1)[0] if "://" in endpoint else "https"
     config = open_api_models.Config(access_key_id=access_key_id, access_key_secret=access_key_secret,
-                                    endpoint=host, protocol=protocol)
+                                    endpoint=host, protocol=protocol, ca=ca_bundle)
     return Client(config)
 
 
@@ -266,4 +309,5 @@ def ram_client(endpoint, access_key_id, access_key_secret):
 def ram(sandbox):
     for var in PROXY_VARS:
         os.environ.pop(var, None)
-    return ram_client(sandbox.ram_url, sandbox.root["access_key_id"], sandbox.root["access_key_secret"])
+    return ram_client(sandbox.ram_url, sandbox.root["access_key_id"], sandbox.root["access_key_secret"],
+                      sandbox.ca_bundle)

@@ -24,7 +24,8 @@ def call(sandbox, method, path, user="cbadmin", **kwargs):
     headers = {}
     if user:
         headers = {"username": user, "apikey": sandbox.user(user)["apikey"]}
-    return HTTP.request(method, sandbox.marketplace_url + path, headers=headers, timeout=30, **kwargs)
+    return HTTP.request(method, sandbox.marketplace_url + path, headers=headers, timeout=30,
+                        verify=sandbox.ca_bundle or True, **kwargs)
 
 
 def uid(prefix="t"):
@@ -66,7 +67,8 @@ def problems(response):
 def test_authentication_is_required(sandbox):
     for user, key in ((None, None), ("cbadmin", "wrong"), ("nobody", "x")):
         headers = {"username": user, "apikey": key} if user else {}
-        response = HTTP.get(sandbox.marketplace_url + V2 + "/businessEntities", headers=headers, timeout=10)
+        response = HTTP.get(sandbox.marketplace_url + V2 + "/businessEntities", headers=headers, timeout=10,
+                            verify=sandbox.ca_bundle or True)
         assert response.status_code == 401
         assert response.json()["translateCode"] == "CO401_UNAUTHORIZED"
     assert call(sandbox, "GET", V2 + "/businessEntities").status_code == 200
@@ -325,6 +327,13 @@ def test_faults_and_counters(sandbox):
         "GET /cb-credential-service/api/v2.0/accounts/{accountId}": 3,
         "POST /cb-credential-service/api/v2.0/accounts": 12,
     }
+    # the faulted requests are counted apart, per operation; resetting the counters resets them too
+    assert sandbox.injected_faults("marketplace") == {
+        "GET /cb-credential-service/api/v2.0/accounts/{accountId}": 1,
+        "POST /cb-credential-service/api/v2.0/accounts": 12,
+    }
+    sandbox.reset_counters("marketplace")
+    assert sandbox.injected_faults("marketplace") == {}
 
 
 def test_state_survives_restart(sandbox_dir):

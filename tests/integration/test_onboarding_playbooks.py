@@ -203,7 +203,7 @@ GOOD = {
     "ram_onboarding_user_name": "cb-bad-inventory",
     "marketplace_onboarding_account_name": "Bad inventory",
     "marketplace_onboarding_credential_name": "bad",
-    "marketplace_onboarding_credential_purpose": "Provisioning",
+    "marketplace_onboarding_credential_purpose": ["Provisioning"],
     "marketplace_onboarding_teams": ["team-a"],
 }
 

@@ -130,6 +130,14 @@ def expected_and_unexpected(seeded):
     return expected, unexpected
 
 
+def test_target_refuses_to_prove_nothing(ansible, sandbox, tmp_path):
+    """Without expected findings the target fails at once (it used to pass, checking nothing)."""
+    sandbox.reset_counters("ram")
+    run = ansible.run_target("ram_security_report", extra_vars={"report_dir": str(tmp_path)})
+    assert run.rc != 0 and "Set expected_findings (not empty)" in run.output
+    assert sandbox.counters("ram") == {}
+
+
 def test_target_finds_every_seeded_problem(ansible, seeded, tmp_path):
     """check -> apply -> check -> apply on the report file, and each seeded finding by id and resource."""
     expected, unexpected = expected_and_unexpected(seeded)

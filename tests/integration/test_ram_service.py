@@ -39,8 +39,9 @@ def unique(prefix):
 
 
 def sdk_client(sandbox, access_key_id, access_key_secret, signer=None, cls=RamClient):
+    protocol, host = sandbox.ram_url.split("://", 1)
     config = open_api_models.Config(access_key_id=access_key_id, access_key_secret=access_key_secret,
-                                    endpoint=sandbox.ram_url.split("://", 1)[1], protocol="http")
+                                    endpoint=host, protocol=protocol, ca=sandbox.ca_bundle)
     if signer == "v2":
         config.signature_algorithm = "v2"
     return cls(config)
@@ -165,7 +166,8 @@ def _signed_acs3(sandbox, action, query, date=None, nonce=None):
     headers["Authorization"] = OpenApiUtils.get_authorization(
         unsigned, "ACS3-HMAC-SHA256", headers["x-acs-content-sha256"], sandbox.root["access_key_id"],
         sandbox.root["access_key_secret"])
-    return requests.post(sandbox.ram_url + "/?" + urlencode(query), headers=headers, timeout=10)
+    return requests.post(sandbox.ram_url + "/?" + urlencode(query), headers=headers, timeout=10,
+                         verify=sandbox.ca_bundle or True)
 
 
 def raw_body(client, action, **query):
@@ -187,8 +189,8 @@ def test_replayed_nonce_and_stale_date_are_refused(sandbox):
         "%Y-%m-%dT%H:%M:%SZ")
     old = _signed_acs3(sandbox, "GetAccountAlias", {}, date=stale)
     assert (old.status_code, old.json()["Code"]) == (400, "InvalidTimeStamp.Expired")
-    unsigned = requests.post(sandbox.ram_url + "/", timeout=10,
-                             headers={"x-acs-action": "ListUsers", "x-acs-version": "2015-05-01"})
+    unsigned = requests.post(sandbox.ram_url + "/", timeout=10, verify=sandbox.ca_bundle or True, headers={
+        "x-acs-action": "ListUsers", "x-acs-version": "2015-05-01", "Accept": "application/json"})
     assert (unsigned.status_code, unsigned.json()["Code"]) == (400, "IncompleteSignature")
 
 
@@ -679,6 +681,7 @@ def test_account_alias_and_security_preference(ram, sandbox):
 
 # -- sandbox behaviour: faults, counters, restart ----------------------------------------------------------------
 def test_throttling_and_server_error_faults(ram, sandbox):
+    sandbox.reset_counters("ram")
     sandbox.set_faults("ram", throttle_rate=1.0)
     error = fails("Throttling.User", 400, ram.list_users, ram_models.ListUsersRequest())
     assert error.data["Message"] == "Request was denied due to user flow control."
@@ -691,6 +694,9 @@ def test_throttling_and_server_error_faults(ram, sandbox):
     assert codes == {("ServiceUnavailable", 503), ("InternalError", 500)}
     sandbox.clear_faults("ram")
     ram.list_users(ram_models.ListUsersRequest())
+    # every faulted request is counted, per action; the one that got through is not
+    assert sandbox.injected_faults("ram") == {"ListUsers": 3}
+    assert sandbox.counters("ram") == {"ListUsers": 4}
 
 
 def test_counters_count_every_request(ram, sandbox):

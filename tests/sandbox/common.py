@@ -4,9 +4,14 @@ Both services expose the same admin API under ``/__sandbox__/`` (never part of t
 
 * ``GET /__sandbox__/health``        -> ``{"service": "<name>"}``
 * ``GET /__sandbox__/counters``      -> ``{"<operation>": <count>, ...}`` (RAM: the action name,
-  marketplace: ``"<METHOD> <route template>"``); ``DELETE`` resets them.
+  marketplace: ``"<METHOD> <route template>"``); ``DELETE`` resets them (all scopes).
+  ``?account=<id>`` -> the same for one account only (RAM: the account the request's AccessKey or
+  STS token belongs to); ``GET /__sandbox__/counters/accounts`` -> ``{"<id>": {...}, ...}``.
 * ``GET /__sandbox__/faults``        -> the fault settings; ``PUT`` with a JSON object changes any of
   ``throttle_rate`` (0..1), ``error_rate`` (0..1), ``latency_ms`` (int), ``seed`` (int or null).
+* ``GET /__sandbox__/faults/injected`` -> ``{"<operation>": <count>, ...}``: the requests answered with an
+  injected fault (read-only; ``DELETE /__sandbox__/counters`` resets it too). With the request counters, a
+  test proves a client retried: every operation that got a fault was requested more often than it was faulted.
 
 Counters count every request that reached the API (faulted ones included), so a test can prove that
 a module made no remote call at all.
@@ -39,6 +44,7 @@ class FaultInjector:
         self.latency_ms = 0
         self.seed = None
         self._random = random.Random()
+        self._injected = Counter()
         self.update(dict(throttle_rate=throttle_rate, error_rate=error_rate, latency_ms=latency_ms, seed=seed))
 
     def update(self, settings):
@@ -66,8 +72,8 @@ class FaultInjector:
             return dict(throttle_rate=self.throttle_rate, error_rate=self.error_rate,
                         latency_ms=self.latency_ms, seed=self.seed)
 
-    def draw(self):
-        """Sleep the configured latency, then return ``"throttle"``, ``"error"`` or ``None``."""
+    def draw(self, operation="(unnamed)"):
+        """Sleep the configured latency, then return ``"throttle"``, ``"error"`` or ``None`` (a fault is counted)."""
         with self._lock:
             latency = self.latency_ms
             roll_throttle = self._random.random()
@@ -75,11 +81,20 @@ class FaultInjector:
             throttle, error = self.throttle_rate, self.error_rate
         if latency:
             time.sleep(latency / 1000.0)
-        if roll_throttle < throttle:
-            return "throttle"
-        if roll_error < error:
-            return "error"
-        return None
+        fault = "throttle" if roll_throttle < throttle else "error" if roll_error < error else None
+        if fault:
+            with self._lock:
+                self._injected[operation] += 1
+        return fault
+
+    def injected(self):
+        """``{operation: requests answered with an injected fault}`` since the start or the last reset."""
+        with self._lock:
+            return dict(self._injected)
+
+    def reset_injected(self):
+        with self._lock:
+            self._injected.clear()
 
     @classmethod
     def from_spec(cls, spec):
@@ -94,23 +109,33 @@ class FaultInjector:
 
 
 class RequestCounters:
-    """Thread-safe per-operation request counters."""
+    """Thread-safe per-operation request counters, globally and per scope (the RAM service: per account)."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._counts = Counter()
+        self._scoped = {}
 
-    def add(self, operation):
+    def add(self, operation, scope=None):
         with self._lock:
             self._counts[operation] += 1
+            if scope is not None:
+                self._scoped.setdefault(scope, Counter())[operation] += 1
 
-    def snapshot(self):
+    def snapshot(self, scope=None):
         with self._lock:
+            if scope is not None:
+                return dict(self._scoped.get(scope, {}))
             return dict(self._counts)
+
+    def scopes(self):
+        with self._lock:
+            return {scope: dict(counts) for scope, counts in self._scoped.items()}
 
     def reset(self):
         with self._lock:
             self._counts.clear()
+            self._scoped.clear()
 
 
 def admin_blueprint(service_name, faults, counters):
@@ -123,16 +148,25 @@ def admin_blueprint(service_name, faults, counters):
 
     @admin.get("/counters")
     def get_counters():
-        return jsonify(counters.snapshot())
+        return jsonify(counters.snapshot(request.args.get("account")))
+
+    @admin.get("/counters/accounts")
+    def get_account_counters():
+        return jsonify(counters.scopes())
 
     @admin.delete("/counters")
     def reset_counters():
         counters.reset()
+        faults.reset_injected()
         return jsonify(counters.snapshot())
 
     @admin.get("/faults")
     def get_faults():
         return jsonify(faults.as_dict())
+
+    @admin.get("/faults/injected")
+    def get_injected_faults():
+        return jsonify(faults.injected())
 
     @admin.put("/faults")
     def put_faults():
@@ -152,10 +186,11 @@ def is_admin_path(path):
 class Database:
     """SQLite state that survives restarts; one connection per thread, writes serialised."""
 
-    def __init__(self, path, schema):
+    def __init__(self, path, schema, write_lock=None):
+        """``write_lock``: share one lock between databases a request may write together (no deadlock)."""
         self.path = str(path)
         self._local = threading.local()
-        self._write_lock = threading.RLock()
+        self._write_lock = write_lock or threading.RLock()
         with self._write_lock:  # executescript() commits on its own: no surrounding transaction
             self._connection().executescript(schema)
 

@@ -73,8 +73,11 @@ class Caller:
         return [ident for kind, ident in named if not self.member(kind, ident)]
 
 
-def create_app(state_dir, faults, counters, ram_endpoint, seed_path=SEED_FILE):
-    """The marketplace service on ``<state_dir>/marketplace.sqlite3``; STS calls go to ``ram_endpoint``."""
+def create_app(state_dir, faults, counters, ram_endpoint, seed_path=SEED_FILE, ram_ca=None):
+    """The marketplace service on ``<state_dir>/marketplace.sqlite3``; STS calls go to ``ram_endpoint``.
+
+    ``ram_ca``: the CA bundle that signs an ``https://`` ``ram_endpoint`` (the sandbox's ``ca.pem``).
+    """
     app = Flask("marketplace_service")
     app.json.sort_keys = False
     store = Store(state_dir)
@@ -99,8 +102,9 @@ def create_app(state_dir, faults, counters, ram_endpoint, seed_path=SEED_FILE):
         if is_admin_path(request.path):
             return None
         rule = request.url_rule.rule if request.url_rule else request.path
-        counters.add("%s %s" % (request.method, re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule)))
-        fault = faults.draw()
+        operation = "%s %s" % (request.method, re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule))
+        counters.add(operation)
+        fault = faults.draw(operation)
         if fault == "throttle":
             raise ApiError(429, "TOO_MANY_REQUESTS", "Too many requests, retry later", headers={"Retry-After": "1"})
         if fault == "error":
@@ -435,7 +439,7 @@ def create_app(state_dir, faults, counters, ram_endpoint, seed_path=SEED_FILE):
             raise ApiError(400, "UNSUPPORTED_PROVIDER", "Test connection is not supported for provider %s" % code,
                            [code])
         try:
-            identity = caller_identity(ram_endpoint, secret["accessKey"], secret["secretKey"])
+            identity = caller_identity(ram_endpoint, secret["accessKey"], secret["secretKey"], ca=ram_ca)
         except ProviderRejected as exc:
             raise ApiError(400, "TEST_CONNECTION_FAILED", "Test connection failed: %s" % exc, [exc.code],
                            extra={"status": "failure", "errorCode": exc.code}) from exc

@@ -24,11 +24,14 @@ class ProviderUnavailable(Exception):
         self.code = code
 
 
-def caller_identity(endpoint, access_key_id, access_key_secret):
-    """Return ``{"AccountId", "Arn", "IdentityType", "UserId", "PrincipalId"}`` for the key."""
+def caller_identity(endpoint, access_key_id, access_key_secret, ca=None):
+    """Return ``{"AccountId", "Arn", "IdentityType", "UserId", "PrincipalId"}`` for the key.
+
+    ``ca``: a CA bundle to trust for an https endpoint (the SDK's ``Config.ca``; default: certifi's).
+    """
     protocol, _sep, host = endpoint.rpartition("://")
     config = open_api_models.Config(access_key_id=access_key_id, access_key_secret=access_key_secret,
-                                    endpoint=host, protocol=protocol or "https",
+                                    endpoint=host, protocol=protocol or "https", ca=ca,
                                     connect_timeout=5000, read_timeout=10000)
     try:
         body = Client(config).get_caller_identity().body.to_map()

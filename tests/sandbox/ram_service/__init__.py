@@ -1,9 +1,17 @@
-"""A local Alibaba Cloud RAM API service (and STS ``GetCallerIdentity``) for tests and demos.
+"""A local Alibaba Cloud RAM, STS and Resource Manager API service for tests and demos.
 
-``create_app(state_dir, faults, counters)`` returns the Flask app ``tests/sandbox/run.py`` serves.
-Point the official SDK (``alibabacloud-ram20150501``, ``alibabacloud-sts20150401``) at it with
-``endpoint="127.0.0.1:<port>", protocol="http"`` and the root key from ``root-credentials.json``.
-Wire facts: ``/work/shared/reference/ram-api.md`` (request shape, signatures, response shapes).
+``create_app(state_dir, faults, counters, seed=None)`` returns the Flask app ``tests/sandbox/run.py``
+serves. Point the official SDKs (``alibabacloud-ram20150501``, ``alibabacloud-sts20150401``,
+``alibabacloud-resourcemanager20200331``) at it with ``endpoint="127.0.0.1:<port>"``, ``protocol``
+``http`` (or ``https`` with ``ca=<state_dir>/ca.pem`` under ``run.py --tls``) and a root key from
+``credentials/<uid>.json``. Wire facts: ``/work/shared/reference/ram-api.md``; overview: docs/sandbox.md.
+
+Modules beyond RAM itself: ``accounts.py`` (any number of accounts, one database each; a request acts
+in the account of its AccessKey or STS token), ``sts.py`` (AssumeRole, token checks, sources),
+``resource_directory.py`` (Resource Directory, seed), ``response_format.py`` (``Format`` JSON/XML),
+``clock.py`` (the settable STS clock). Admin routes besides ``common.admin_blueprint``:
+``GET/POST /__sandbox__/accounts`` (list / create an account; POST answers its root key),
+``GET/PUT /__sandbox__/clock`` (``{"offset_seconds": n}`` moves token expiry checks).
 
 What is faithful
 ----------------
@@ -20,7 +28,8 @@ What is faithful
   ``SignatureDoesNotMatch`` with each signer's real wording; disabled key 400
   ``InvalidAccessKeyId.Inactive``; timestamp more than 15 min off 400 ``InvalidTimeStamp.Expired``;
   replayed nonce 400 ``SignatureNonceUsed``.
-* Authorisation: the root account may do everything. A RAM user needs an ``Allow`` for
+* Authorisation: the root account may do everything. A role session (STS token) has the role's
+  policies intersected with the inline ``Policy`` of AssumeRole. A RAM user needs an ``Allow`` for
   ``ram:<Action>`` on the action's resource (``acs:ram:*:<account>:user/<name>`` and so on, see
   ``api.py``) in the default version of a policy attached to it or to one of its groups; explicit
   Deny wins; else 403 ``NoPermission``. ``GetCallerIdentity`` is open to any valid key. With the
@@ -61,7 +70,9 @@ Choices where RAM's behaviour is not documented
 What is simplified
 ------------------
 * ``Condition`` blocks in policies are checked for shape, not evaluated (treated as true).
-* No AssumeRole, no service-linked roles, ``AllowConsoleLogin`` of roles is not kept; tags only on
+* AssumeRole: trust-policy conditions other than ``sts:ExternalId`` hold; tokens are kept in the
+  role's account database until the state is removed (expired ones are refused, not purged).
+* No service-linked roles, ``AllowConsoleLogin`` of roles is not kept; tags only on
   CreatePolicy/CreateRole/ListPolicies/ListRoles (no TagResources); no password reuse history; no
   console logins (``LastLoginDate`` never set); ``QRCodePNG`` is a blank PNG placeholder; nonces are
   remembered per process only; MFA self-management by RAM users is not modelled.

@@ -94,7 +94,13 @@ def clear_account_alias(ctx):
 
 @action("GetCallerIdentity", version=STS_VERSION, public=True)
 def get_caller_identity(ctx):
-    user = ctx.caller.user
+    user, session = ctx.caller.user, ctx.caller.session
+    if session is not None:
+        role_id = session["role_id"]
+        return {"IdentityType": "AssumedRoleUser", "AccountId": ctx.account_id,
+                "UserId": "%s:%s" % (role_id, session["session_name"]),
+                "PrincipalId": "%s:%s" % (role_id, session["session_name"]), "RoleId": role_id,
+                "Arn": ctx.caller.arn(ctx.account_id)}
     if user is None:
         return {"IdentityType": "Account", "AccountId": ctx.account_id, "UserId": ctx.account_id,
                 "PrincipalId": ctx.account_id, "Arn": "acs:ram::%s:root" % ctx.account_id}

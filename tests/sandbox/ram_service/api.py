@@ -9,14 +9,19 @@ use ``acs:ram:*:<account>:*``).
 
 import base64
 import binascii
+import json
 import re
 from dataclasses import dataclass
 from typing import Callable, Optional, Tuple
 
 from .errors import RamError, invalid_parameter, missing_parameter
+from .policy_eval import evaluate
 
 RAM_VERSION = "2015-05-01"
 STS_VERSION = "2015-04-01"
+RM_VERSION = "2020-03-31"
+# version -> the service prefix of policy actions ("ram:CreateUser", "resourcemanager:ListAccounts")
+NAMESPACES = {RAM_VERSION: "ram", STS_VERSION: "sts", RM_VERSION: "resourcemanager"}
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
@@ -41,6 +46,11 @@ class Api:
     public: bool = False                         # any valid key may call it (GetCallerIdentity)
     self_service: Optional[str] = None           # security preference letting users do it on themselves
 
+    @property
+    def permission(self):
+        """The policy action that authorises it: ``ram:CreateUser``, ``resourcemanager:ListAccounts``."""
+        return "%s:%s" % (NAMESPACES[self.version], self.name)
+
 
 ACTIONS = {}
 
@@ -55,11 +65,29 @@ def action(name, resource=None, version=RAM_VERSION, public=False, self_service=
 @dataclass
 class Caller:
     access_key_id: str
-    user: Optional[dict]          # the RAM user row, None for the root account
+    user: Optional[dict]          # the RAM user row, None for the root account and for a role session
+    session: Optional[dict] = None   # the STS token row of an assumed-role session
 
     @property
     def is_root(self):
-        return self.user is None
+        return self.user is None and self.session is None
+
+    def arn(self, account_id):
+        if self.session is not None:
+            return "acs:ram::%s:assumed-role/%s/%s" % (account_id, self.session["role_name"].lower(),
+                                                       self.session["session_name"])
+        if self.user is not None:
+            return "acs:ram::%s:user/%s" % (account_id, self.user["name"])
+        return "acs:ram::%s:root" % account_id
+
+    def principal_arns(self, account_id):
+        """What a role trust policy may name to trust this caller: its account and its user or role."""
+        arns = {"acs:ram::%s:root" % account_id, account_id}
+        if self.user is not None:
+            arns.add("acs:ram::%s:user/%s" % (account_id, self.user["name"]))
+        if self.session is not None:
+            arns.add("acs:ram::%s:role/%s" % (account_id, self.session["role_name"].lower()))
+        return arns
 
 
 class Params:
@@ -130,13 +158,50 @@ class Params:
 
 
 class Context:
-    """One request: the store (inside the transaction), parameters and the authenticated caller."""
+    """One request: the store (inside the transaction), parameters and the authenticated caller.
 
-    def __init__(self, store, params, caller, service):
+    ``env`` is the running service (its ``accounts`` and ``clock``), for the actions that reach
+    beyond the caller's account (AssumeRole, Resource Directory).
+    """
+
+    def __init__(self, store, params, caller, service, env=None):
         self.store = store
         self.params = params
         self.caller = caller
         self.service = service
+        self.env = env
+
+    def decide(self, action_name, resource):
+        """``Allow``/``ExplicitDeny``/``ImplicitDeny`` of the caller's identity policies for one action.
+
+        Root: always Allow. RAM user: its policies and its groups' policies. Role session: the role's
+        policies, intersected with the inline ``Policy`` given to AssumeRole (a Deny in either wins).
+        """
+        caller = self.caller
+        if caller.is_root:
+            return "Allow"
+        if caller.user is not None:
+            return evaluate(self.store.user_policy_documents(caller.user["pk"]), action_name, resource)
+        decisions = [evaluate(self.store.role_policy_documents(caller.session["role_pk"]), action_name, resource)]
+        if caller.session["policy"]:
+            decisions.append(evaluate([json.loads(caller.session["policy"])], action_name, resource))
+        if "ExplicitDeny" in decisions:
+            return "ExplicitDeny"
+        return "Allow" if all(d == "Allow" for d in decisions) else "ImplicitDeny"
+
+    def denied(self, action_name, decision, message=None, policy_type="AccountLevelIdentityBasedPolicy"):
+        """The 403 ``NoPermission`` with RAM's ``AccessDeniedDetail``."""
+        caller = self.caller
+        if caller.session is not None:
+            principal_type = "AssumedRoleUser"
+            display = "%s:%s" % (caller.session["role_name"], caller.session["session_name"])
+        else:
+            principal_type = "SubUser" if caller.user is not None else "Account"
+            display = caller.user["user_id"] if caller.user is not None else self.account_id
+        return RamError("NoPermission", message, extra={"AccessDeniedDetail": {
+            "AuthAction": action_name, "AuthPrincipalType": principal_type,
+            "AuthPrincipalOwnerId": self.account_id, "AuthPrincipalDisplayName": display,
+            "PolicyType": policy_type, "NoPermissionType": decision}})
 
     @property
     def account_id(self):

@@ -11,12 +11,14 @@ STATUS_BY_CODE = {
     "InvalidAccessKeyId.NotFound": 404,
     "InvalidAction.NotFound": 404,
     "NoPermission": 403,
+    "MemberAccountAccessDenied": 403,
     "CheckAuthenticationCodeFail": 403,
     "ServiceUnavailable": 503,
     "InternalError": 500,
 }
 STATUS_BY_FAMILY = {
     "EntityNotExist": 404,
+    "EntityNotExists": 404,                 # Resource Manager spells it so
     "EntityAlreadyExists": 409,
     "DeleteConflict": 409,
     "LimitExceeded": 409,
@@ -37,6 +39,11 @@ MESSAGES = {
     "ServiceUnavailable": "The request has failed due to a temporary failure of the server.",
     "InternalError": "An internal error occurred.",
     "CheckAuthenticationCodeFail": "The authentication codes of the MFA device are not correct.",
+    # STS tokens (public POP error list: https://error-center.alibabacloud.com/status/product/Public)
+    "MissingSecurityToken": "SecurityToken is mandatory for this action.",
+    "InvalidSecurityToken.Expired": "Specified SecurityToken is expired.",
+    "InvalidSecurityToken.MismatchWithAccessKey": "Specified SecurityToken mismatch with the AccessKey.",
+    "InvalidSecurityToken.Malformed": "Specified SecurityToken is malformed.",
     # missing entities
     "EntityNotExist.User": "The user does not exist.",
     "EntityNotExist.User.AccessKey": "The AccessKey does not exist.",

@@ -79,6 +79,12 @@ class SignedRequest:
             raise RamError("IncompleteSignature")
         return self.query["AccessKeyId"]
 
+    def security_token(self):
+        """The STS token sent with the request (ACS3: ``x-acs-security-token``, v2: ``SecurityToken``)."""
+        if self.signer == "acs3":
+            return self.headers.get("x-acs-security-token")
+        return self.query.get("SecurityToken") or self.form.get("SecurityToken")
+
     def verify(self, secret, nonces):
         """Raise ``RamError`` unless the request is signed with ``secret``; then check time and nonce."""
         if self.signer == "acs3":

@@ -1,13 +1,14 @@
-"""SQLite state of the local RAM service (``<state_dir>/ram.sqlite3``, kept across restarts).
+"""SQLite state of one account of the local RAM service, kept across restarts.
 
-One account per state directory. Entities have an internal integer key (``pk``) so renames keep
+One database file per account (``accounts.py`` keeps the list: the first account is
+``<state_dir>/ram.sqlite3``, the others ``<state_dir>/accounts/<uid>.sqlite3``), so nothing of one
+account can leak into another. Entities have an internal integer key (``pk``) so renames keep
 their memberships and attachments. ``Store`` wraps one connection inside one transaction and offers
 the lookups every action needs, raising the RAM ``EntityNotExist.*`` errors itself.
 """
 
 import datetime
 import json
-import os
 import secrets
 import string
 
@@ -104,6 +105,19 @@ CREATE TABLE IF NOT EXISTS attachments (
     attach_date TEXT NOT NULL,
     PRIMARY KEY (policy_pk, principal_type, principal_pk)
 );
+CREATE TABLE IF NOT EXISTS sts_tokens (
+    access_key_id TEXT PRIMARY KEY,                 -- "STS." + 28 alphanumerics
+    secret TEXT NOT NULL,
+    security_token TEXT NOT NULL,
+    role_pk INTEGER NOT NULL,                       -- the role assumed (a deleted role leaves no permissions)
+    role_name TEXT NOT NULL,
+    role_id TEXT NOT NULL,
+    session_name TEXT NOT NULL,
+    policy TEXT,                                    -- the inline Policy of AssumeRole, NULL when none
+    caller_arn TEXT NOT NULL,                       -- who called AssumeRole (audit)
+    expires_at REAL NOT NULL,                       -- epoch seconds, compared with the service clock
+    create_date TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS mfa_devices (
     pk INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL UNIQUE,
@@ -155,13 +169,16 @@ def new_access_key():
     return "LTAI" + random_string(20), random_string(30)
 
 
-def open_database(state_dir):
-    """Open (and on first start initialise) the state; returns ``(database, root_credentials)``."""
-    database = Database(os.path.join(state_dir, "ram.sqlite3"), SCHEMA)
+def open_account_database(path, write_lock=None, account_id=None):
+    """Open (and on first start initialise) one account's state; returns ``(database, root_credentials)``.
+
+    A new account gets ``account_id`` (16 digits, random when not given) and one root AccessKey.
+    """
+    database = Database(path, SCHEMA, write_lock)
     with database.transaction() as conn:
         account = conn.execute("SELECT account_id FROM account").fetchone()
         if account is None:
-            account_id = random_digits(16)
+            account_id = account_id or random_digits(16)
             conn.execute("INSERT INTO account (id, account_id, password_policy, security_preference, create_date) "
                          "VALUES (1, ?, ?, ?, ?)", (account_id, json.dumps(DEFAULT_PASSWORD_POLICY),
                                                     json.dumps(DEFAULT_SECURITY_PREFERENCE), now()))
@@ -282,6 +299,21 @@ class Store:
 
     def access_key(self, access_key_id):
         return self.one("SELECT * FROM access_keys WHERE access_key_id = ?", (access_key_id,))
+
+    def sts_token(self, access_key_id):
+        return self.one("SELECT * FROM sts_tokens WHERE access_key_id = ?", (access_key_id,))
+
+    def role_by_arn_name(self, name):
+        """The role an ARN names: ARNs carry the lower-cased role name."""
+        return self.one("SELECT * FROM roles WHERE lower(name) = lower(?)", (name,))
+
+    def role_policy_documents(self, role_pk):
+        """Default-version documents of the policies attached to the role."""
+        rows = self.all(
+            "SELECT v.document FROM attachments a JOIN policies p ON p.pk = a.policy_pk "
+            "JOIN policy_versions v ON v.policy_pk = p.pk AND 'v' || v.number = p.default_version "
+            "WHERE a.principal_type = 'Role' AND a.principal_pk = ?", (role_pk,))
+        return [json.loads(row["document"]) for row in rows]
 
     def attached_policies(self, principal_type, principal_pk):
         return self.all("SELECT p.*, a.attach_date FROM attachments a JOIN policies p ON p.pk = a.policy_pk "

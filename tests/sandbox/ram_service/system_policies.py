@@ -41,6 +41,9 @@ SYSTEM_POLICIES = {
     "AliyunSTSAssumeRoleAccess": (
         "Provides access to call AssumeRole of Security Token Service (STS).",
         "2015-04-28T16:00:00Z", _doc(_allow("sts:AssumeRole"))),
+    "AliyunResourceDirectoryReadOnlyAccess": (
+        "Provides read-only access to Resource Directory.",
+        "2020-03-31T16:00:00Z", _doc(_allow(["resourcemanager:Get*", "resourcemanager:List*"]))),
     "AliyunOSSFullAccess": (
         "Provides full access to Object Storage Service (OSS).",
         "2015-04-28T16:00:00Z", _doc(_allow("oss:*"))),

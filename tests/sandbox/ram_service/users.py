@@ -111,7 +111,8 @@ def list_users(ctx):
 
 # -- AccessKeys: UserName absent means the caller itself (the account's own keys for root) ----------
 def key_owner(ctx):
-    name = ctx.params.name("UserName", required=False)
+    """The user named by UserName; absent: the calling user, the root account, or (a role session) an error."""
+    name = ctx.params.name("UserName", required=ctx.caller.session is not None)
     return ctx.caller.user if name is None else ctx.store.user(name)
 
 

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import RamError
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import RamError
 from ansible_collections.cloudbroker.alibaba.plugins.modules.ram_access_key import KeyPlan
 
 NOW = datetime.datetime(2026, 11, 23, 12, 0, 0)

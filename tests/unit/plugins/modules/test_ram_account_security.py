@@ -5,7 +5,7 @@ preference plans, TOTP code pairs around window boundaries, device lookup, the s
 import pyotp
 import pytest
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import RamError
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import RamError
 from ansible_collections.cloudbroker.alibaba.plugins.modules import ram_login_profile as login
 from ansible_collections.cloudbroker.alibaba.plugins.modules import ram_password_policy as policy
 from ansible_collections.cloudbroker.alibaba.plugins.modules import ram_security_preference as pref

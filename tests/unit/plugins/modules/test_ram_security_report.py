@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from ansible_collections.cloudbroker.alibaba.plugins.modules import ram_security_report as report
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import ROOT_IDENTITY_TYPE
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import ROOT_IDENTITY_TYPE
 
 NOW = datetime.datetime(2026, 11, 23, 12, 0, 0, tzinfo=datetime.timezone.utc)
 ACCOUNT = "1234567890123456"

@@ -33,6 +33,8 @@ from urllib.parse import quote, urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import CloudError
+
 try:
     import requests
     from requests.adapters import HTTPAdapter
@@ -254,7 +256,7 @@ def summarize_text(text, limit=200):
     return text[:limit] + ("..." if len(text) > limit else "")
 
 
-class MarketplaceError(Exception):
+class MarketplaceError(CloudError):
     """A failed marketplace call, reduced to what a user needs (and nothing secret)."""
 
     def __init__(self, method, path, status=None, message=None, translate_code=None, translate_parameters=None,

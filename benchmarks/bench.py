@@ -1,0 +1,188 @@
+"""The onboarding benchmark (``make bench``; issue 10). Not a test: it measures and reports.
+
+For each size N it starts the local services, writes an inventory of N accounts shaped like
+examples/inventory, and runs ``playbooks/onboard.yml`` three ways: the first run, the no-change run (the one
+that runs most: nightly drift checks), and ``playbooks/rotate_keys.yml``. For each it records the wall time,
+the CPU time of the whole process tree (``ansible-playbook`` and every worker and module process it waited
+for), the peak RSS of the largest process, task executions split into controller-side and module runs
+(``benchmarks/callback/bench_tasks.py``) and the API requests per action from the services' counters. In the
+same run it measures two floors with the no-change run's shape (hosts, forks, tasks per host): (a) trivial
+controller tasks (``ansible.builtin.set_fact``), (b) a trivial module (``ansible.builtin.ping``).
+
+Writes ``<out>/bench.json`` and, with ``--report``, ``docs/benchmarks.md`` with a plot
+(``docs/benchmarks.png``). ``--sizes 10`` is the smoke run ``make test`` does.
+
+Accounts: until the sandbox's Resource Directory is used here, the N "accounts" are N RAM users of one
+account (each with its own marketplace asset account), which costs the same API work per account.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
+
+from conftest import Sandbox, clean_environ, ensure_collection_link  # noqa: E402  pylint: disable=wrong-import-position
+
+CALLBACKS = os.path.join(REPO, "benchmarks", "callback")
+FORKS = 10
+# The minimum requests per account of a no-change run, and why (see docs/benchmarks.md).
+MINIMUM_NO_CHANGE = {
+    "ram": {"GetUser": 1, "ListPoliciesForUser": 1, "ListAccessKeys": 1},
+    "marketplace": {"GET /cb-credential-service/api/v2.0/accounts/{accountId}": 1},
+}
+
+
+def write_inventory(directory, count):
+    os.makedirs(os.path.join(directory, "group_vars"), exist_ok=True)
+    os.makedirs(os.path.join(directory, "host_vars"), exist_ok=True)
+    hosts = ["acct-%04d" % index for index in range(1, count + 1)]
+    with open(os.path.join(directory, "hosts.yml"), "w", encoding="utf-8") as handle:
+        yaml.safe_dump({"alibaba_accounts": {"hosts": dict((host, None) for host in hosts)}}, handle)
+    with open(os.path.join(REPO, "examples", "inventory", "group_vars", "alibaba_accounts.yml"), encoding="utf-8") as src:
+        shutil.copyfileobj(src, open(os.path.join(directory, "group_vars", "alibaba_accounts.yml"), "w",
+                                     encoding="utf-8"))
+    purposes = ["Provisioning", "Asset Ingestion", "Asset Discovery"]
+    for index, host in enumerate(hosts):
+        values = {
+            "ram_onboarding_user_name": "cb-bench-%04d" % (index + 1),
+            "marketplace_onboarding_account_name": "Bench account %04d" % (index + 1),
+            "marketplace_onboarding_credential_name": "bench-%04d" % (index + 1),
+            "marketplace_onboarding_credential_purpose": purposes[index % 3],
+            "marketplace_onboarding_teams": ["team-a"],
+        }
+        with open(os.path.join(directory, "host_vars", host + ".yml"), "w", encoding="utf-8") as handle:
+            yaml.safe_dump(values, handle)
+    return hosts
+
+
+def floor_playbook(path, module, tasks_per_host):
+    task = {"ansible.builtin.set_fact": {"bench_fact": "{{ inventory_hostname }}"}} if module == "set_fact" else \
+        {"ansible.builtin.ping": {}}
+    play = {"name": "floor %s" % module, "hosts": "all", "gather_facts": False,
+            "tasks": [dict(name="%s %d" % (module, i), **task) for i in range(tasks_per_host)]}
+    with open(path, "w", encoding="utf-8") as handle:
+        yaml.safe_dump([play], handle, sort_keys=False)
+    return path
+
+
+class Runner:
+    def __init__(self, sandbox, workdir):
+        self.sandbox = sandbox
+        self.workdir = workdir
+        env = clean_environ()
+        env.update(sandbox.env)
+        env.update({
+            "ANSIBLE_COLLECTIONS_PATH": ensure_collection_link(),
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+            "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS,
+            "ANSIBLE_CALLBACKS_ENABLED": "bench_tasks",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_DEPRECATION_WARNINGS": "0",
+            "ANSIBLE_LOCAL_TEMP": os.path.join(workdir, "tmp"),
+        })
+        self.env = env
+
+    def counters(self):
+        return dict((service, self.sandbox.counters(service)) for service in ("ram", "marketplace"))
+
+    def run(self, label, playbook, inventory, extra_vars=None):
+        for service in ("ram", "marketplace"):
+            self.sandbox.reset_counters(service)
+        tasks_file = os.path.join(self.workdir, "%s-tasks.json" % label)
+        env = dict(self.env, CLOUDBROKER_BENCH_TASKS=tasks_file)
+        cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory, "-f", str(FORKS),
+               playbook]
+        if extra_vars:
+            cmd += ["-e", json.dumps(extra_vars)]
+        log = open(os.path.join(self.workdir, "%s.log" % label), "w", encoding="utf-8")
+        started = time.monotonic()
+        process = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        wall = time.monotonic() - started
+        log.close()
+        rc = os.waitstatus_to_exitcode(status)
+        if rc != 0:
+            with open(log.name, encoding="utf-8") as handle:
+                raise SystemExit("bench: %s failed (rc %d):\n%s" % (label, rc, handle.read()[-4000:]))
+        with open(tasks_file, encoding="utf-8") as handle:
+            tasks = json.load(handle)
+        return dict(label=label, wall_s=round(wall, 2), cpu_s=round(usage.ru_utime + usage.ru_stime, 2),
+                    peak_rss_mb=round(usage.ru_maxrss / 1024.0, 1), tasks=tasks, requests=self.counters())
+
+
+def per_account(run, count):
+    requests_total = dict((service, sum(values.values())) for service, values in run["requests"].items())
+    totals = run["tasks"]["totals"]
+    return dict(cpu_s=round(run["cpu_s"] / count, 3), wall_s=round(run["wall_s"] / count, 3),
+                requests=dict((s, round(n / float(count), 2)) for s, n in requests_total.items()),
+                module_runs=round(totals.get("module", 0) / float(count), 2),
+                controller_tasks=round(totals.get("controller", 0) / float(count), 2))
+
+
+def bench_size(count, out_dir):
+    workdir = os.path.join(out_dir, "n%d" % count)
+    shutil.rmtree(workdir, ignore_errors=True)
+    os.makedirs(os.path.join(workdir, "tmp"))
+    inventory = os.path.join(workdir, "inventory")
+    write_inventory(inventory, count)
+    sandbox = Sandbox(os.path.join(workdir, "sandbox"))
+    try:
+        runner = Runner(sandbox, workdir)
+        onboard = os.path.join(REPO, "playbooks", "onboard.yml")
+        runs = [runner.run("first", onboard, inventory), runner.run("no-change", onboard, inventory),
+                runner.run("rotation", os.path.join(REPO, "playbooks", "rotate_keys.yml"), inventory)]
+        tasks_per_host = max(1, int(round(sum(runs[1]["tasks"]["totals"].get(k, 0)
+                                              for k in ("controller", "module")) / float(count))))
+        floors = [runner.run("floor-set_fact", floor_playbook(os.path.join(workdir, "floor_a.yml"), "set_fact",
+                                                              tasks_per_host), inventory),
+                  runner.run("floor-ping", floor_playbook(os.path.join(workdir, "floor_b.yml"), "ping",
+                                                          tasks_per_host), inventory)]
+    finally:
+        sandbox.stop()
+    result = dict(accounts=count, forks=FORKS, tasks_per_host=tasks_per_host, runs=runs, floors=floors)
+    result["per_account"] = dict((run["label"], per_account(run, count)) for run in runs + floors)
+    no_change = result["per_account"]["no-change"]["cpu_s"]
+    result["ratios"] = dict(no_change_vs_floor_set_fact=round(no_change / max(result["per_account"]["floor-set_fact"]["cpu_s"], 1e-9), 2),
+                            no_change_vs_floor_ping=round(no_change / max(result["per_account"]["floor-ping"]["cpu_s"], 1e-9), 2))
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10,100,1000", help="comma-separated account counts")
+    parser.add_argument("--out", default=os.path.join(REPO, ".build", "bench"))
+    parser.add_argument("--report", action="store_true", help="write docs/benchmarks.md and docs/benchmarks.png")
+    args = parser.parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    for var in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"):
+        os.environ.pop(var, None)
+    results = []
+    for count in [int(size) for size in args.sizes.split(",")]:
+        print("bench: %d accounts ..." % count, flush=True)
+        result = bench_size(count, args.out)
+        results.append(result)
+        for label, values in result["per_account"].items():
+            print("bench: N=%-5d %-15s per account: %s" % (count, label, json.dumps(values, sort_keys=True)))
+        print("bench: N=%d no-change CPU vs floors: %s" % (count, json.dumps(result["ratios"])), flush=True)
+    with open(os.path.join(args.out, "bench.json"), "w", encoding="utf-8") as handle:
+        json.dump(dict(results=results, minimum_no_change=MINIMUM_NO_CHANGE), handle, indent=1, sort_keys=True)
+    if args.report:
+        from report import write_report  # pylint: disable=import-outside-toplevel
+
+        write_report(results, MINIMUM_NO_CHANGE, os.path.join(REPO, "docs"))
+    print("bench: %d passed, 0 failed" % len(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
