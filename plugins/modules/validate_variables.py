@@ -54,6 +54,7 @@ attributes:
     support: full
     description: Runs on the controller only.
   platform:
+    support: full
     platforms: all
     description: Needs no connection to the host.
 notes:
