@@ -2,7 +2,8 @@
 
     nox                      # both sessions: the oldest supported and the newest released ansible-core
     nox -s "cores(core='2.17')"
-    nox -R ...               # reuse the session virtualenvs (make test-cores does)
+    nox -R -s "cores(core='2.17')" -- tests/integration/test_awx_credential_types.py   # another subset
+    make cores-smoke         # make test's stage: the oldest ansible-core, units + one integration file, JUnit
 
 Each session is a Python 3.11 virtualenv with that ansible-core, the collection's requirements and the test
 tools; it runs the unit tests and a fast integration subset (the modules through ansible-playbook against the
@@ -43,6 +44,11 @@ def cores(session, core):
     env = {"ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
            "ANSIBLE_PYTHON_INTERPRETER": os.path.join(session.bin, "python")}
     env.update({var: "" for var in PROXY_VARS})  # the SDK would send loopback traffic to a proxy
-    session.run("python", "-m", "pytest", "tests/unit", "-q", "-p", "no:cacheprovider", env=env)
-    session.run("python", "-m", "pytest", *FAST_INTEGRATION, "-q", "-p", "no:cacheprovider",
-                "-n", "2", "--dist", "loadfile", *session.posargs, env=env)
+    junit_dir = os.environ.get("CORES_JUNIT_DIR")  # set by make cores-smoke: one JUnit file per pytest run
+
+    def junit(name):
+        return ["--junitxml=%s" % os.path.join(junit_dir, "%s-%s.xml" % (name, core))] if junit_dir else []
+
+    session.run("python", "-m", "pytest", "tests/unit", "-q", "-p", "no:cacheprovider", *junit("units"), env=env)
+    session.run("python", "-m", "pytest", *(session.posargs or FAST_INTEGRATION), "-q", "-p", "no:cacheprovider",
+                "-n", "2", "--dist", "loadfile", *junit("integration"), env=env)
