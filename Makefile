@@ -44,7 +44,7 @@ INTEGRATION_WORKERS ?= 2
 INTEGRATION_TIMEOUT ?= 45m
 PYTEST_ARGS ?=
 
-.PHONY: help venv collection units integration sanity lint options test sandbox demo build clean distclean bench bench-smoke
+.PHONY: help venv collection units integration sanity lint docs-lint cores cores-smoke options test sandbox demo build docs release-notes clean distclean bench bench-smoke
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -93,6 +93,23 @@ lint: venv collection ## ansible-lint (production profile, offline) + antsibull-
 	    -- antsibull-changelog lint
 
 # One JUnit test case per module and role entry point: fails listing the options no test or role mentions.
+# The documentation as antsibull-docs sees it: every module, plugin and role entry point, docs/docsite (seconds).
+docs-lint: venv collection ## antsibull-docs lint-collection-docs --plugin-docs
+	@$(call stage_dir,docs-lint)
+	cd $(COLLECTION_LINK) && $(JUNIT_COMMAND) --report $(REPORTS)/docs-lint/antsibull-docs.xml \
+	    --name antsibull-docs-lint-collection-docs -- antsibull-docs lint-collection-docs --plugin-docs .
+
+# The oldest ansible-core requires_ansible admits (2.17): units + the credential-injection tests, in a nox
+# virtualenv that is reused between runs (the first run installs it: a few minutes). The rest of make test
+# runs on the development ansible-core (2.19, the newest released).
+cores-smoke: venv collection ## units + credential-injection tests on ansible-core 2.17 (nox)
+	@$(call stage_dir,cores-smoke)
+	$(NO_PROXY_ENV) CORES_JUNIT_DIR=$(REPORTS)/cores-smoke nox -R -f $(REPO)/noxfile.py -s "cores(core='2.17')" \
+	    -- tests/integration/test_awx_credential_types.py
+
+cores: venv collection ## units + the fast integration subset on ansible-core 2.17 and 2.19 (nox)
+	$(NO_PROXY_ENV) nox -R -f $(REPO)/noxfile.py
+
 options: venv ## every documented option of every module and role entry point is exercised somewhere
 	@$(call stage_dir,options)
 	$(PY) $(REPO)/scripts/option_coverage.py --junit $(REPORTS)/options/option-coverage.xml
@@ -109,7 +126,7 @@ options: venv ## every documented option of every module and role entry point is
 # case, or exited non-zero. STAGE_SPLITS shows some test modules of a stage as a group of their own (the
 # group named `services` is counted as tests of the local services, apart from tests of the collection).
 # To add a stage: write its target as above, add it to STAGES (fastest first) and to .PHONY.
-STAGES ?= units lint options sanity integration bench-smoke
+STAGES ?= units lint docs-lint options cores-smoke sanity integration bench-smoke
 STAGE_SPLITS := \
 	--split integration:molecule=test_molecule.py \
 	--split integration:services=test_ram_service.py,test_marketplace_service.py,test_sandbox_*.py
@@ -118,7 +135,7 @@ stage_dir = rm -rf $(REPORTS)/$(1) && mkdir -p $(REPORTS)/$(1)
 
 # Every stage runs, even after another failed (the summary shows them all); the closing line counts the
 # test cases of every stage: `test: N passed, N failed, N skipped`, non-zero exit if anything failed.
-test: ## everything: venv, collection, then the STAGES (units, lint, options, sanity, integration)
+test: ## everything: venv, collection, then the STAGES (units, lint, docs-lint, options, cores-smoke, sanity, ...)
 	@start=$$(date +%s); rm -rf $(REPORTS); mkdir -p $(REPORTS); \
 	$(MAKE) venv collection; \
 	for stage in $(STAGES); do \
@@ -151,6 +168,13 @@ demo: venv collection ## fresh sandbox, onboard.yml twice (second run changed=0)
 
 build: venv ## build the collection tarball into .build/dist
 	ansible-galaxy collection build --force --output-path $(BUILD)/dist $(REPO)
+
+docs: venv collection ## the docs site (antsibull-docs + Sphinx, offline) into .build/docs/build/html, links checked
+	$(REPO)/scripts/docs.sh $(BUILD)/docs
+	$(PY) $(REPO)/scripts/check_links.py $(BUILD)/docs/build/html
+
+release-notes: venv ## once, at release: changelog.yaml release entry + CHANGELOG.rst for galaxy.yml's version
+	$(REPO)/scripts/release.sh
 
 clean: ## remove build output, test output, sandbox state and caches (keeps .venv)
 	rm -rf $(BUILD) $(REPO)/.sandbox $(REPO)/tests/output $(REPO)/.pytest_cache

@@ -4,11 +4,11 @@ Each injector is rendered as the controller renders it (awx_job.inject_credentia
 that environment and nothing else: no ALIBABA_CLOUD_* / CLOUDBROKER_* of the test process, no extra variables.
 """
 
+import ast
 import json
 import os
 import stat
 import subprocess
-import sys
 
 import pytest
 import yaml
@@ -45,24 +45,38 @@ EXPECTED_OPTIONS = {
 # Options another change adds; until they exist, their variable is injected but nothing reads it yet.
 PENDING_OPTIONS = {"assume_role_external_id": "issue 9: external ID of AssumeRole"}
 
-SPEC_READER = """
-import json, sys
-from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
-_AnsibleCollectionFinder(paths=[sys.argv[1]])._install()
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import ram_auth_argument_spec
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace import marketplace_argument_spec
-def env_names(spec):
-    return {name: list(option["fallback"][1]) for name, option in spec.items() if option.get("fallback")}
-print(json.dumps({"%s": env_names(ram_auth_argument_spec()), "%s": env_names(marketplace_argument_spec())}))
-""" % (RAM_TYPE, MARKETPLACE_TYPE)
+MODULE_UTILS = os.path.join(REPO, "plugins", "module_utils")
 
 
-@pytest.fixture(scope="module")
-def module_env_names():
-    """``{credential type: {option: [env names it falls back to]}}``, read from the collection's module_utils."""
-    out = subprocess.run([sys.executable, "-c", SPEC_READER, ensure_collection_link()], capture_output=True,
-                         text=True, check=True)
-    return json.loads(out.stdout)
+def _env_names(fallback):
+    """``(env_fallback, ["A", "B"])`` or ``_env("A", "B")`` -> ``["A", "B"]``."""
+    if isinstance(fallback, ast.Tuple) and len(fallback.elts) == 2 and isinstance(fallback.elts[1], ast.List):
+        return [e.value for e in fallback.elts[1].elts if isinstance(e, ast.Constant)]
+    if isinstance(fallback, ast.Call):
+        return [a.value for a in fallback.args if isinstance(a, ast.Constant)]
+    return []
+
+
+def option_env_names():
+    """``{file: {option: [env names]}}`` for every option with an environment fallback in plugins/module_utils.
+
+    Read from the source (every ``name=dict(..., fallback=...)``), so that every place that defines an option
+    is held to the same names, whatever the layout of module_utils."""
+    found = {}
+    for directory, _dirs, files in os.walk(MODULE_UTILS):
+        for name in files:
+            if not name.endswith(".py"):
+                continue
+            path = os.path.join(directory, name)
+            with open(path, encoding="utf-8") as handle:
+                tree = ast.parse(handle.read())
+            for node in ast.walk(tree):
+                if not (isinstance(node, ast.keyword) and isinstance(node.value, ast.Call)):
+                    continue
+                fallback = next((k.value for k in node.value.keywords if k.arg == "fallback"), None)
+                if node.arg and fallback is not None:
+                    found.setdefault(os.path.relpath(path, REPO), {})[node.arg] = _env_names(fallback)
+    return found
 
 
 def test_both_types_are_shipped_and_valid_for_the_controller():
@@ -75,17 +89,22 @@ def test_both_types_are_shipped_and_valid_for_the_controller():
 
 
 @pytest.mark.parametrize("type_name", [RAM_TYPE, MARKETPLACE_TYPE])
-def test_every_injected_variable_is_one_the_modules_read(type_name, module_env_names):
+def test_every_injected_variable_is_one_the_modules_read(type_name):
     injected = set(load_credential_type(type_name)["injectors"]["env"])
     assert injected == set(EXPECTED_OPTIONS[type_name])
-    options = module_env_names[type_name]
-    pending = [option for option in EXPECTED_OPTIONS[type_name].values() if option in PENDING_OPTIONS]
+    definitions = option_env_names()
+    pending = []
     for env_name, option in EXPECTED_OPTIONS[type_name].items():
-        if option in options or option not in PENDING_OPTIONS:
-            assert env_name in options.get(option, []), "%s is not read by option %s" % (env_name, option)
-            pending = [p for p in pending if p != option]
+        where = {path: options[option] for path, options in definitions.items() if option in options}
+        if not where and option in PENDING_OPTIONS:
+            pending.append(option)
+            continue
+        assert where, "no option %s in plugins/module_utils" % option
+        for path, env_names in where.items():
+            assert env_name in env_names, "%s: option %s does not read %s (it reads %s)" % (
+                path, option, env_name, env_names)
     if pending:
-        pytest.skip("not an option of the modules yet: %s (%s)" % (", ".join(pending), PENDING_OPTIONS[pending[0]]))
+        pytest.skip("not an option of the modules yet: %s" % ", ".join(pending))
 
 
 def test_ram_credential_alone_lets_a_module_act_as_its_key(sandbox, tmp_path):
@@ -105,6 +124,10 @@ def test_ram_credential_alone_lets_a_module_act_as_its_key(sandbox, tmp_path):
     identity = result["result"]["caller_identity"]
     assert identity["account_id"] == sandbox.root["account_id"]
     assert sandbox.root["access_key_secret"] not in result["output"]
+    # a module of the resource layer (action plugin + module) reads the same environment
+    users = run_module("cloudbroker.alibaba.ram_user_info", {"name": "nobody-%s" % tmp_path.name[-6:]}, env,
+                       tmp_path)
+    assert users["rc"] == 0 and users["result"]["users"] == [], users["output"]
 
 
 def test_ram_credential_with_a_wrong_secret_is_what_the_module_uses(sandbox, tmp_path):

@@ -151,6 +151,26 @@ def test_job_template_onboards_reports_outcomes_and_a_second_job_changes_nothing
     }
     assert controller.state() == state
 
+    # the reports come back as job data; no file is written unless a directory is given
+    project_files = sorted(os.listdir(os.path.join(job.root, "project")))
+    _job, summary = controller.launch("summary.yml")
+    assert summary.rc == 0, summary.describe()
+    summaries = artifact_data(summary)["cloudbroker_onboarding_summary"]
+    assert sorted(summaries) == HOSTS
+    assert summaries["alibaba-prod"]["ram_user"] == controller.inventory["_meta"]["hostvars"]["alibaba-prod"][
+        "ram_onboarding_user_name"]
+    reports_dir = os.path.join(controller.tmp, "reports")
+    report_job, report = controller.launch("security_report.yml", extra_vars={"security_report_dir": reports_dir})
+    assert report.rc == 0, report.describe()
+    findings = artifact_data(report)["cloudbroker_security_report"]
+    assert sorted(findings) == HOSTS
+    assert all(f["account_id"] == controller.sandbox.root["account_id"] for f in findings.values())
+    assert sorted(os.listdir(reports_dir)) == ["%s.md" % host for host in HOSTS]
+    assert sorted(os.listdir(os.path.join(report_job.root, "project"))) == project_files  # nothing next to it
+    assert_no_secret_in_artifacts(report_job, controller.secrets())
+    _job, relative = controller.launch("security_report.yml", extra_vars={"security_report_dir": "reports"})
+    assert relative.rc != 0 and "security_report_dir must be an absolute path; got reports" in relative.stdout
+
 
 def test_a_failed_account_is_reported_and_fails_the_job_while_the_others_converge(controller):
     broken = dict(controller.inventory["_meta"]["hostvars"]["alibaba-dev"], ram_onboarding_user_name="bad name!")

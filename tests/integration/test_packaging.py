@@ -19,7 +19,7 @@ import tarfile
 import pytest
 import yaml
 from awx_job import minimal_environment
-from conftest import REPO, Sandbox, ensure_collection_link
+from conftest import REPO, Sandbox
 
 pytestmark = pytest.mark.integration
 
