@@ -92,11 +92,19 @@ class Resource:
         spec, rules = services_spec(self.services)
         spec = dict(spec)
         spec.update(self.argument_spec)
-        kwargs = dict((name, list(rules.get(name, []))) for name in self.RULES)
-        for name, value in self.rules.items():
-            kwargs[name] = kwargs[name] + list(value)
+        kwargs = dict((name, _merged(rules.get(name), value)) for name, value in
+                      ((name, self.rules.get(name)) for name in self.RULES))
         kwargs["argument_spec"] = spec
         return dict((key, value) for key, value in kwargs.items() if value)
+
+
+def _merged(shared, own):
+    """A rule's shared and own entries: lists are concatenated, ``required_by`` dicts merged."""
+    if isinstance(shared, dict) or isinstance(own, dict):
+        merged = dict(shared or {})
+        merged.update(own or {})
+        return merged
+    return list(shared or []) + list(own or [])
 
 
 class Task:
@@ -106,10 +114,11 @@ class Task:
     it is given by the shell: ``connect(params, task)`` returns an object with the clients as attributes.
     """
 
-    def __init__(self, params, check_mode=False, diff=False, connect=None):
+    def __init__(self, params, check_mode=False, diff=False, connect=None, no_log=False):
         self.params = params
         self.check_mode = bool(check_mode)
         self.diff = bool(diff)
+        self.no_log = bool(no_log)  # the task's no_log: a resource that returns a secret may insist on it
         self.warnings = []
         self.secrets = set()
         self._connect = connect
