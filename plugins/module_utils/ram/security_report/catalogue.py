@@ -91,9 +91,7 @@ KEY_CHECKS = ("access_key_too_old", "access_key_unused", "access_key_never_used"
 LAST_USED_CHECKS = ("access_key_unused", "access_key_never_used")
 
 
-
 def finding(check, resource_name, message):
     severity, resource_type, title, recommendation = CHECKS[check]
     return dict(id=check, severity=severity, title=title, resource_type=resource_type,
                 resource_name=resource_name, message=message, recommendation=recommendation)
-

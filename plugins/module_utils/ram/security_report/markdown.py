@@ -55,5 +55,3 @@ def render_markdown(account_id, identity, findings, summary, checked, thresholds
         lines.append("")
     lines += ["Each check and its fix: `docs/security-report.md` of the cloudbroker.alibaba collection.", ""]
     return "\n".join(lines)
-
-

@@ -32,7 +32,6 @@ MFA_LOGIN_ENFORCE_FIELD = "EnforceMFAForLogin"  # bool
 DATE_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z")
 
 
-
 def parse_date(value):
     """RAM's ``2026-11-23T10:00:00Z`` (and a few neighbours) -> aware UTC datetime; None when unknown."""
     if not value:
@@ -255,4 +254,3 @@ def count_checked(state, skip):
                 groups=state.get("group_count", 0), access_keys=len(keys),
                 active_access_keys=len([k for k in keys if k.get("Status") == "Active"]),
                 skipped_checks=sorted(set(skip)))
-

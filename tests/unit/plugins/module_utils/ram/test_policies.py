@@ -80,7 +80,6 @@ def test_six_changes_in_a_row_never_exceed_the_limit():
     assert [v["VersionId"] for v in current] == ["v3", "v4", "v5", "v6", "v7"]
 
 
-
 # --- ram_policy --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("changes, option", [

@@ -168,7 +168,7 @@ def test_mfa_required_at_next_logon_is_pending_and_counts_as_enforced():
 
 def test_every_console_user_with_mfa_is_clean():
     assert rules.check_console_users([console("a", mfa=True), console("b", mfa=True, required=True)],
-                                      ACCOUNT, None) == []
+                                     ACCOUNT, None) == []
 
 
 def test_account_wide_mfa_setting_when_the_service_returns_one():
@@ -263,7 +263,7 @@ def render(state, skip=()):
     findings = rules.evaluate(state, NOW, skip=skip)
     thresholds = dict(max_key_age_days=90, max_key_unused_days=90, min_password_length=14)
     return markdown.render_markdown(ACCOUNT, state["identity"], findings, rules.summarize(findings),
-                                  rules.count_checked(state, skip), thresholds)
+                                    rules.count_checked(state, skip), thresholds)
 
 
 def test_markdown_has_chart_table_and_no_timestamp():
