@@ -92,11 +92,15 @@ class Resource:
         spec, rules = services_spec(self.services)
         spec = dict(spec)
         spec.update(self.argument_spec)
-        kwargs = dict((name, list(rules.get(name, []))) for name in self.RULES)
-        for name, value in self.rules.items():
-            kwargs[name] = kwargs[name] + list(value)
+        kwargs = {}
+        for name in self.RULES:
+            for value in (rules.get(name), self.rules.get(name)):
+                if isinstance(value, dict):  # required_by: {option: [options it needs]}
+                    kwargs.setdefault(name, {}).update(value)
+                elif value:
+                    kwargs.setdefault(name, []).extend(value)
         kwargs["argument_spec"] = spec
-        return dict((key, value) for key, value in kwargs.items() if value)
+        return kwargs
 
 
 class Task:
