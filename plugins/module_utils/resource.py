@@ -92,19 +92,15 @@ class Resource:
         spec, rules = services_spec(self.services)
         spec = dict(spec)
         spec.update(self.argument_spec)
-        kwargs = dict((name, _merged(rules.get(name), value)) for name, value in
-                      ((name, self.rules.get(name)) for name in self.RULES))
+        kwargs = {}
+        for name in self.RULES:
+            for value in (rules.get(name), self.rules.get(name)):
+                if isinstance(value, dict):  # required_by: {option: [options it needs]}
+                    kwargs.setdefault(name, {}).update(value)
+                elif value:
+                    kwargs.setdefault(name, []).extend(value)
         kwargs["argument_spec"] = spec
-        return dict((key, value) for key, value in kwargs.items() if value)
-
-
-def _merged(shared, own):
-    """A rule's shared and own entries: lists are concatenated, ``required_by`` dicts merged."""
-    if isinstance(shared, dict) or isinstance(own, dict):
-        merged = dict(shared or {})
-        merged.update(own or {})
-        return merged
-    return list(shared or []) + list(own or [])
+        return kwargs
 
 
 class Task:
