@@ -87,6 +87,10 @@ def check_credential_options(params):
         if any(not isinstance(v, str) or not v.strip() for v in values or []):
             raise InputError("business_entities.%s: every item must be a non-empty id or name." % option,
                              option="business_entities")
+    if params["sts_endpoint"]:
+        from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.identity import check_sts_endpoint
+
+        check_sts_endpoint(params["sts_endpoint"])
     return purposes
 
 
@@ -180,11 +184,11 @@ def check_key_owner(task):
     if not params["check_key_owner"]:
         return
     # Imported here: only runs that send a secret pay for the Alibaba SDK.
-    # TODO: import identity_of_key from plugins/module_utils/ram/identity.py once it lands (branch conv-ram-a).
-    from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import RamError, identity_of_key
+    from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.errors import RamError
+    from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.identity import identity_of_key
 
     try:
-        identity = identity_of_key(params["access_key_id"], params["access_key_secret"], params["sts_endpoint"])
+        identity = identity_of_key(params["sts_endpoint"], params["access_key_id"], params["access_key_secret"])
     except RamError as error:
         task.warn("Could not verify who access key %s belongs to (%s); it is stored unverified. Use "
                   "test_connection to check it, or set check_key_owner: false to skip this check."

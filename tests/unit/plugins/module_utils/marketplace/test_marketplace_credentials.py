@@ -5,7 +5,8 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from marketplace_fakes import KEY_ID, SECRET, SECRET2, FakeSession, account, credential, make_client
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils import legacy_ram
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import identity as ram_identity
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.errors import RamError
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace import credentials, entities
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.redaction import Redactor
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError, Task, TaskFailed
@@ -163,8 +164,7 @@ def test_a_missing_account_fails_outside_check_mode():
 
 @pytest.mark.parametrize("allow", [False, True])
 def test_a_root_key_is_refused_unless_allowed(monkeypatch, allow):
-    # TODO: patch ram/identity.py instead once credentials.py imports identity_of_key from there
-    monkeypatch.setattr(legacy_ram, "identity_of_key",
+    monkeypatch.setattr(ram_identity, "identity_of_key",
                         lambda *args: {"is_root": True, "account_id": "1234567890123456"})
     task = Task(credential_params(access_key_id=KEY_ID, access_key_secret=SECRET, allow_root_access_key=allow))
     if allow:
@@ -176,9 +176,9 @@ def test_a_root_key_is_refused_unless_allowed(monkeypatch, allow):
 
 def test_an_unverifiable_key_is_stored_with_a_warning(monkeypatch):
     def unreachable(*args):
-        raise legacy_ram.RamError("GetCallerIdentity", message="could not reach sts")
+        raise RamError("GetCallerIdentity", message="could not reach sts")
 
-    monkeypatch.setattr(legacy_ram, "identity_of_key", unreachable)
+    monkeypatch.setattr(ram_identity, "identity_of_key", unreachable)
     task = Task(credential_params(access_key_id=KEY_ID, access_key_secret=SECRET))
     credentials.check_key_owner(task)
     assert "Could not verify who access key %s belongs to" % KEY_ID in task.warnings[0]
