@@ -155,4 +155,3 @@ def test_present_creates_with_the_derived_id_and_diff():
     assert result["diff"]["before"] == {} and result["diff"]["after"]["status"] == "Active"
     posted = json.loads(server.requests[2][2])["account"]
     assert posted["accountId"] == "alibaba-prod" and posted["advancedInfo"] == {"accountNumber": "12345678"}
-

@@ -125,8 +125,8 @@ def test_order_does_not_matter():
 
 def test_entities_are_resolved_by_id_or_name_with_one_request():
     session = FakeSession([(200, CATALOG)])
-    resolved = entities.resolve_entities(make_client(session), {"organizations": ["Engineering"],
-                                                               "teams": ["team-a", "Team A", "Team B"]})
+    wanted = {"organizations": ["Engineering"], "teams": ["team-a", "Team A", "Team B"]}
+    resolved = entities.resolve_entities(make_client(session), wanted)
     assert resolved == {"organizations": ["org-engineering"], "teams": ["team-a", "team-b"], "custom_contexts": []}
     assert len(session.calls) == 1
 
