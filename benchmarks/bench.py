@@ -22,10 +22,8 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
-import requests
 import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

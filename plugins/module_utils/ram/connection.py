@@ -53,6 +53,10 @@ else:
     HAS_RAM_SDK = True
     RAM_SDK_IMPORT_ERROR = None
 
+# What the credential chain raises for credentials it cannot get (no key, a refused AssumeRole): an expected
+# failure, reported as one clean message (services.expected_failures).
+CREDENTIAL_FAILURES = (CredentialException,)
+
 DEFAULT_RAM_ENDPOINT = "ram.aliyuncs.com"
 DEFAULT_STS_ENDPOINT = "sts.aliyuncs.com"
 DEFAULT_REGION = "cn-hangzhou"
