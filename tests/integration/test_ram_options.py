@@ -63,7 +63,7 @@ def test_purge_groups_removes_the_memberships_not_listed(ansible, ram):
     assert without_purge.recap()["localhost"]["changed"] == 0  # listed groups are added, others left alone
     assert groups_of(ram, name) == sorted([keep_group, drop_group])
 
-    purge = {"cloudbroker.alibaba.ram_user": dict(only_keep, purge_groups=True), "register": "r"}
+    purge = {"cloudbroker.alibaba.ram_user": {**only_keep, "purge_groups": True}, "register": "r"}
     check = ansible.run_tasks([purge], check=True, diff=True).assert_ok()
     assert check.recap()["localhost"]["changed"] == 1
     assert groups_of(ram, name) == sorted([keep_group, drop_group])  # check mode changed nothing
