@@ -43,7 +43,7 @@ def test_key_owner_check_warns_when_unverifiable_and_can_be_switched_off(ansible
     assert sandbox.counters("ram").get("GetCallerIdentity", 0) >= 1
 
     sandbox.reset_counters("ram")
-    unchecked = ansible.run_tasks([credential_task(name, "unchecked", unchecked_key, check_key_owner=False)]
+    unchecked = ansible.run_tasks([credential_task(name, "unchecked", unchecked_key, **{"check_key_owner": False})]
                                   ).assert_ok()
     assert "Could not verify" not in unchecked.output
     assert sandbox.counters("ram") == {}  # nobody asked STS

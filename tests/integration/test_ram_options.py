@@ -162,6 +162,19 @@ def test_security_token_is_sent_and_never_shown(ansible, recording_proxy):
     assert token not in run.output
 
 
+def test_security_token_to_check_goes_with_the_key_to_check(ansible, sandbox, recording_proxy):
+    token = "sts-token-" + uuid.uuid4().hex
+    run = ansible.run_tasks([{"cloudbroker.alibaba.ram_caller_identity_info": {
+        "sts_endpoint": recording_proxy.url, "access_key_id_to_check": sandbox.root["access_key_id"],
+        "access_key_secret_to_check": "{{ lookup('ansible.builtin.env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET') }}",
+        "security_token_to_check": "{{ lookup('ansible.builtin.env', 'TEST_STS_TOKEN') }}"}}],
+        extra_env={"TEST_STS_TOKEN": token}, verbosity=4).assert_ok()
+    sent = [(headers.get("x-acs-action"), headers.get("x-acs-security-token"))
+            for _method, _path, headers in recording_proxy.requests]
+    assert sent == [("GetCallerIdentity", token)]
+    assert token not in run.output and sandbox.root["access_key_secret"] not in run.output
+
+
 def test_profile_from_a_cli_configuration_file(ansible, sandbox, tmp_path):
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"current": "other", "profiles": [
