@@ -238,6 +238,9 @@ class RamClient:
             marker = page.get("Marker")
 
 
+CA_BUNDLE_VARIABLE = "ALIBABA_CLOUD_CA_BUNDLE"  # the RAM options' ca_path (ram/connection.py), environment only
+
+
 def credentials_provider(params):
     """The credentials provider for the module's options (alibabacloud-credentials does the work)."""
     key_id, secret, token = params.get("access_key_id"), params.get("access_key_secret"), params.get("security_token")
@@ -254,10 +257,13 @@ def credentials_provider(params):
         base = DefaultCredentialsProvider()
     if params.get("assume_role_arn"):
         sts_host, sts_protocol = parse_endpoint(params.get("sts_endpoint"), DEFAULT_STS_ENDPOINT)
-        return RamRoleArnCredentialsProvider(
+        # The CA of ALIBABA_CLOUD_CA_BUNDLE is trusted for AssumeRole too (ram/connection.py AssumeRoleProvider).
+        from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.connection import AssumeRoleProvider
+
+        return AssumeRoleProvider(
             credentials_provider=base, role_arn=params["assume_role_arn"],
             role_session_name=params["assume_role_session_name"], duration_seconds=params["assume_role_duration"],
-            sts_endpoint=sts_host if sts_protocol == "https" else None)
+            sts_endpoint=sts_host if sts_protocol == "https" else None, ca_path=os.environ.get(CA_BUNDLE_VARIABLE))
     return base
 
 
@@ -285,7 +291,8 @@ class RamModule(AnsibleModule):
         return open_api_models.Config(
             credential=CredentialClient(provider=credentials_provider(self.params)),
             endpoint=host, protocol=protocol, region_id=self.params.get("region") or "cn-hangzhou",
-            connect_timeout=self.params["connect_timeout"] * 1000, read_timeout=self.params["read_timeout"] * 1000)
+            connect_timeout=self.params["connect_timeout"] * 1000, read_timeout=self.params["read_timeout"] * 1000,
+            ca=os.environ.get(CA_BUNDLE_VARIABLE))
 
     @property
     def ram(self):
@@ -553,7 +560,8 @@ def sts_client_from_params(params):
     config = open_api_models.Config(
         credential=CredentialClient(provider=credentials_provider(params)),
         endpoint=host, protocol=protocol, region_id=params.get("region") or "cn-hangzhou",
-        connect_timeout=params["connect_timeout"] * 1000, read_timeout=params["read_timeout"] * 1000)
+        connect_timeout=params["connect_timeout"] * 1000, read_timeout=params["read_timeout"] * 1000,
+        ca=os.environ.get(CA_BUNDLE_VARIABLE))
     return RamClient(SdkStsClient(config), max_retries=params["max_retries"], models=sts_models)
 
 
