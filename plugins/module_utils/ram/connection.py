@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import json
 import os
 import re
 import traceback
@@ -190,6 +191,35 @@ if HAS_RAM_SDK:
             super(AssumeRoleProvider, self).__init__(**kwargs)
             if ca_path:
                 self._runtime_options["ca"] = ca_path
+
+        def _refresh_credentials(self):
+            try:
+                return super(AssumeRoleProvider, self)._refresh_credentials()
+            except CredentialException as error:
+                raise CredentialException(describe_assume_role_failure(self._role_arn, error),
+                                          code=error.code, request_id=error.request_id) from None
+
+
+def describe_assume_role_failure(role_arn, error):
+    """The library's AssumeRole failure, reworded to name the role (its message quotes STS's JSON answer)."""
+    text = getattr(error, "message", None) or str(error)
+    answer = {}
+    match = re.search(r"result: (\{.*\})\s*$", text, re.DOTALL)
+    if match:
+        try:
+            answer = json.loads(match.group(1))
+        except ValueError:
+            answer = {}
+    if not answer.get("Code"):
+        return "AssumeRole of %s failed: %s" % (role_arn, text)
+    hint = ""
+    if answer["Code"] == "NoPermission":
+        hint = (" The role's trust policy must trust the caller (or its account's root) and the caller needs "
+                "sts:AssumeRole (AliyunSTSAssumeRoleAccess).")
+    elif answer["Code"] == "EntityNotExist.Role":
+        hint = " Create the role in that account first (cloudbroker.alibaba.ram_role)."
+    return "AssumeRole of %s was refused: %s: %s%s (request id %s)" % (
+        role_arn, answer["Code"], answer.get("Message", ""), hint, answer.get("RequestId"))
 
 
 class RamConnection:
