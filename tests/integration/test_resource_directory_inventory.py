@@ -96,7 +96,8 @@ def test_filters_and_management_account(directory):
     pattern = listing(directory, {"account_patterns": ["app-*", by_name(services, "finance-reporting")["account_id"]],
                                   "role_name": "OnboardingRole"})
     assert sorted(pattern["_meta"]["hostvars"]) == ["app-development", "app-production", "finance-reporting"]
-    assert pattern["_meta"]["hostvars"]["app-development"]["cloudbroker_assume_role_arn"].endswith(":role/OnboardingRole")
+    arn = pattern["_meta"]["hostvars"]["app-development"]["cloudbroker_assume_role_arn"]
+    assert arn.endswith(":role/OnboardingRole")
 
 
 def test_keyed_groups_groups_compose_in_graph(directory):

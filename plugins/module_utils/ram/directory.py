@@ -72,8 +72,8 @@ def in_folders(account, folders):
 
 
 def matches_any(account, patterns):
-    return any(fnmatch.fnmatchcase(account["display_name"], pattern) or fnmatch.fnmatchcase(account["account_id"], pattern)
-               for pattern in patterns)
+    return any(fnmatch.fnmatchcase(account["display_name"], pattern)
+               or fnmatch.fnmatchcase(account["account_id"], pattern) for pattern in patterns)
 
 
 def select_accounts(accounts, folders=(), statuses=(), patterns=(), exclude_patterns=(), include_management=False):

@@ -73,7 +73,8 @@ class FakeResourceManager:
 
     def call(self, action, **params):
         if action == "GetResourceDirectory":
-            return {"ResourceDirectory": {"ResourceDirectoryId": "rd-1", "MasterAccountId": "100", "RootFolderId": "r-1"}}
+            return {"ResourceDirectory": {"ResourceDirectoryId": "rd-1", "MasterAccountId": "100",
+                                          "RootFolderId": "r-1"}}
         if action == "ListFoldersForParent":
             items = [dict(FolderId=i, FolderName=n) for i, n in self.FOLDERS.get(params["ParentFolderId"], [])]
             return {"Folders": {"Folder": items}, "TotalCount": len(items)}
