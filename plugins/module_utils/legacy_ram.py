@@ -36,7 +36,6 @@ try:
         CLIProfileCredentialsProvider,
         DefaultCredentialsProvider,
         EcsRamRoleCredentialsProvider,
-        RamRoleArnCredentialsProvider,
         StaticAKCredentialsProvider,
         StaticSTSCredentialsProvider,
     )
@@ -65,6 +64,13 @@ GROUP_NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 POLICY_NAME_RE = re.compile(r"^[A-Za-z0-9-]{1,128}$")
 
 
+CA_BUNDLE_VARIABLE = "ALIBABA_CLOUD_CA_BUNDLE"  # the RAM options' ca_path (ram/connection.py)
+
+
+def ca_bundle(params):
+    return params.get("ca_path") or os.environ.get(CA_BUNDLE_VARIABLE)
+
+
 def ram_auth_argument_spec():
     """Options shared by every RAM module (documented in the ``cloudbroker.alibaba.ram`` fragment)."""
     return dict(
@@ -91,6 +97,10 @@ def ram_auth_argument_spec():
                     fallback=(env_fallback, ["ALIBABA_CLOUD_REGION_ID", "ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"])),
         ram_endpoint=dict(type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_RAM_ENDPOINT"])),
         sts_endpoint=dict(type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_STS_ENDPOINT"])),
+        resourcemanager_endpoint=dict(type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_RESOURCEMANAGER_ENDPOINT"])),
+        ca_path=dict(type="path", fallback=(env_fallback, [CA_BUNDLE_VARIABLE])),
+        assume_role_external_id=dict(type="str", no_log=False,
+                                     fallback=(env_fallback, ["ALIBABA_CLOUD_ROLE_EXTERNAL_ID"])),
         connect_timeout=dict(type="int", default=5),
         read_timeout=dict(type="int", default=10),
         max_retries=dict(type="int", default=10),
@@ -238,9 +248,6 @@ class RamClient:
             marker = page.get("Marker")
 
 
-CA_BUNDLE_VARIABLE = "ALIBABA_CLOUD_CA_BUNDLE"  # the RAM options' ca_path (ram/connection.py), environment only
-
-
 def credentials_provider(params):
     """The credentials provider for the module's options (alibabacloud-credentials does the work)."""
     key_id, secret, token = params.get("access_key_id"), params.get("access_key_secret"), params.get("security_token")
@@ -263,7 +270,8 @@ def credentials_provider(params):
         return AssumeRoleProvider(
             credentials_provider=base, role_arn=params["assume_role_arn"],
             role_session_name=params["assume_role_session_name"], duration_seconds=params["assume_role_duration"],
-            sts_endpoint=sts_host if sts_protocol == "https" else None, ca_path=os.environ.get(CA_BUNDLE_VARIABLE))
+            sts_endpoint=sts_host if sts_protocol == "https" else None, ca_path=ca_bundle(params),
+            external_id=params.get("assume_role_external_id"))
     return base
 
 
@@ -292,7 +300,7 @@ class RamModule(AnsibleModule):
             credential=CredentialClient(provider=credentials_provider(self.params)),
             endpoint=host, protocol=protocol, region_id=self.params.get("region") or "cn-hangzhou",
             connect_timeout=self.params["connect_timeout"] * 1000, read_timeout=self.params["read_timeout"] * 1000,
-            ca=os.environ.get(CA_BUNDLE_VARIABLE))
+            ca=ca_bundle(self.params))
 
     @property
     def ram(self):
@@ -561,7 +569,7 @@ def sts_client_from_params(params):
         credential=CredentialClient(provider=credentials_provider(params)),
         endpoint=host, protocol=protocol, region_id=params.get("region") or "cn-hangzhou",
         connect_timeout=params["connect_timeout"] * 1000, read_timeout=params["read_timeout"] * 1000,
-        ca=os.environ.get(CA_BUNDLE_VARIABLE))
+        ca=ca_bundle(params))
     return RamClient(SdkStsClient(config), max_retries=params["max_retries"], models=sts_models)
 
 

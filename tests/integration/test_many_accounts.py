@@ -60,8 +60,8 @@ def asset_accounts(rd, uids):
     services, runner = rd
     out = os.path.join(runner.workdir, "assets-%s.json" % uuid.uuid4().hex[:6])
     tasks = [{"name": "read", "loop": list(uids), "register": "found",
-              "cloudbroker.alibaba.marketplace_asset_account_info": {"account_id": "alibaba-{{ item }}",
-                                                                       "include_credentials": False}},
+              "cloudbroker.alibaba.marketplace_asset_account_info": {
+                  "account_id": "alibaba-{{ item }}", "include_credentials": False}},
              {"ansible.builtin.copy": {"dest": out,
                                        "content": "{{ found.results | map(attribute='accounts') | to_json }}"}}]
     runner.run_tasks(tasks).assert_ok()
@@ -121,8 +121,8 @@ def test_an_expired_token_is_refused_and_nothing_is_written(rd, tmp_path):
                                            access_key_secret=central["ALIBABA_CLOUD_ACCESS_KEY_SECRET"],
                                            endpoint=host, protocol=protocol, ca=services.ca_bundle))
     arn = "acs:ram::%s:role/ResourceDirectoryAccountAccessRole" % target["account_id"]
-    token = sts.assume_role(sts_models.AssumeRoleRequest(role_arn=arn, role_session_name="expiring",
-                                                          duration_seconds=900)).body.credentials
+    request = sts_models.AssumeRoleRequest(role_arn=arn, role_session_name="expiring", duration_seconds=900)
+    token = sts.assume_role(request).body.credentials
     # The plugin reads the directory with the central identity: a static inventory of the one host here, as
     # the token (in the environment) is what the modules must use.
     inventory = tmp_path / "inventory"

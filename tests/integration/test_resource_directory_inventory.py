@@ -91,8 +91,8 @@ def test_filters_and_management_account(directory):
     assert management["account_id"] in hosts
     assert hosts[management["account_id"]]["cloudbroker_management_account"] is True
     assert "cloudbroker_assume_role_arn" not in hosts[management["account_id"]]
-    assert sorted(h["cloudbroker_account_display_name"] for h in hosts.values()) == ["acquired-partner",
-                                                                                   "cloudbroker-management"]
+    names = sorted(h["cloudbroker_account_display_name"] for h in hosts.values())
+    assert names == ["acquired-partner", "cloudbroker-management"]
     pattern = listing(directory, {"account_patterns": ["app-*", by_name(services, "finance-reporting")["account_id"]],
                                   "role_name": "OnboardingRole"})
     assert sorted(pattern["_meta"]["hostvars"]) == ["app-development", "app-production", "finance-reporting"]
