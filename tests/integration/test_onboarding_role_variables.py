@@ -26,10 +26,10 @@ def world():
 
 
 def test_ram_onboarding_comments_console_reset_and_mfa_seed_file(world, tmp_path):
-    seed_file = tmp_path / "mfa" / "cb-marketplace-dev.json"
+    seed_file = tmp_path / "cb-marketplace-dev.json"
     extra = {"ram_onboarding_comments": "Broker user of the development team",
              "ram_onboarding_console_access": True,
-             "ram_onboarding_console_password": "Aa1!" + uuid.uuid4().hex,
+             "ram_onboarding_console_password": "Aa1!" + uuid.uuid4().hex[:20],
              "ram_onboarding_console_password_reset_required": False,
              "ram_onboarding_mfa": True, "ram_onboarding_mfa_seed_file": str(seed_file)}
     run = world.onboard("--limit", "alibaba-dev", extra_vars=extra).assert_ok()
