@@ -161,7 +161,7 @@ bench-smoke: venv collection ## the benchmark at N=10 only, no report (what make
 sandbox: venv ## run the local RAM + marketplace services in the foreground (state in .sandbox)
 	$(NO_PROXY_ENV) $(PY) tests/sandbox/run.py --state-dir .sandbox --ram-port 18765 --marketplace-port 18766
 
-demo: venv collection ## fresh sandbox, onboard.yml twice (second run changed=0), summary.yml
+demo: venv collection ## fresh seeded HTTPS sandbox: a Resource Directory onboarded twice through AssumeRole (2nd run changed=0), summary.yml
 	$(NO_PROXY_ENV) $(REPO)/scripts/demo.sh
 
 # --- packaging and cleanup -------------------------------------------------------------------

@@ -20,7 +20,8 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.services impor
 
 def run_as_module(resource):
     module = AnsibleModule(supports_check_mode=True, **argument_spec_for(resource))
-    result, task = run_resource(resource, module.params, check_mode=module.check_mode, diff=module._diff)
+    result, task = run_resource(resource, module.params, check_mode=module.check_mode, diff=module._diff,
+                                no_log=module.no_log)
     module.no_log_values.update(task.secrets)
     for warning in task.warnings:
         module.warn(warning)

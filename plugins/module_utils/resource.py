@@ -92,11 +92,15 @@ class Resource:
         spec, rules = services_spec(self.services)
         spec = dict(spec)
         spec.update(self.argument_spec)
-        kwargs = dict((name, list(rules.get(name, []))) for name in self.RULES)
-        for name, value in self.rules.items():
-            kwargs[name] = kwargs[name] + list(value)
+        kwargs = {}
+        for name in self.RULES:
+            for value in (rules.get(name), self.rules.get(name)):
+                if isinstance(value, dict):  # required_by: {option: [options it needs]}
+                    kwargs.setdefault(name, {}).update(value)
+                elif value:
+                    kwargs.setdefault(name, []).extend(value)
         kwargs["argument_spec"] = spec
-        return dict((key, value) for key, value in kwargs.items() if value)
+        return kwargs
 
 
 class Task:
@@ -106,10 +110,11 @@ class Task:
     it is given by the shell: ``connect(params, task)`` returns an object with the clients as attributes.
     """
 
-    def __init__(self, params, check_mode=False, diff=False, connect=None):
+    def __init__(self, params, check_mode=False, diff=False, connect=None, no_log=False):
         self.params = params
         self.check_mode = bool(check_mode)
         self.diff = bool(diff)
+        self.no_log = bool(no_log)  # the task's no_log: a resource that returns a secret may insist on it
         self.warnings = []
         self.secrets = set()
         self._connect = connect

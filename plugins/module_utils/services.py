@@ -44,7 +44,7 @@ def _service(name):
 
 def expected_failures(services):
     """Exceptions (besides ``CloudError``) the libraries behind ``services`` report expected failures with."""
-    return (_ram().CredentialException,) if "ram" in services else ()
+    return _ram().CREDENTIAL_FAILURES if "ram" in services else ()
 
 
 def services_spec(services):
@@ -98,9 +98,9 @@ class Clients:
         return self._marketplace
 
 
-def run_resource(resource, params, check_mode=False, diff=False):
+def run_resource(resource, params, check_mode=False, diff=False, no_log=False):
     """Validate the service options, run the resource; returns ``(result, task)``. Both shells call this."""
-    task = Task(params, check_mode=check_mode, diff=diff, connect=Clients)
+    task = Task(params, check_mode=check_mode, diff=diff, connect=Clients, no_log=no_log)
 
     def run(current):
         validate_service_options(resource, current.params)

@@ -121,50 +121,12 @@ accounts:
       elements: dict
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_marketplace import (
-    MarketplaceModule,
-    account_view,
-    derive_account_id,
-    status_to_wire,
-)
-
-
-def run_module(module):
-    params = module.params
-    client = module.client
-    provider = params["provider_code"]
-    if params["account_id"]:
-        account = client.get_account(params["account_id"])
-        accounts = [account] if account else []
-    else:
-        accounts = None
-        if params["name"]:
-            account = client.get_account(derive_account_id(provider, params["name"]))
-            if account and (account.get("basicInfo") or {}).get("accountName") == params["name"] \
-                    and (account.get("basicInfo") or {}).get("userType") == params["user_type"]:
-                accounts = [account]
-        if accounts is None:
-            accounts = client.list_accounts(params["user_type"], provider)
-    if params["name"]:
-        accounts = [a for a in accounts if (a.get("basicInfo") or {}).get("accountName") == params["name"]]
-    if params["status"]:
-        accounts = [a for a in accounts if (a.get("basicInfo") or {}).get("isActive") == status_to_wire(params["status"])]
-    return dict(changed=False, accounts=[account_view(a, include_credentials=params["include_credentials"])
-                                         for a in accounts])
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.accounts import ACCOUNT_INFO
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.module_shell import run_as_module
 
 
 def main():
-    module = MarketplaceModule(
-        argument_spec=dict(
-            account_id=dict(type="str"),
-            name=dict(type="str", aliases=["account_name"]),
-            user_type=dict(type="str", default="asset", choices=["asset", "billing", "system"]),
-            status=dict(type="str", choices=["Active", "Inactive"]),
-            include_credentials=dict(type="bool", default=True),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(run_module)
+    run_as_module(ACCOUNT_INFO)
 
 
 if __name__ == "__main__":

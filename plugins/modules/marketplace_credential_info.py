@@ -126,71 +126,12 @@ credentials:
       type: str
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_marketplace import (
-    PURPOSES,
-    MarketplaceModule,
-    credential_view,
-    purpose_to_wire,
-    resolve_account,
-    status_to_wire,
-)
-
-
-def matches(credential, params, purpose):
-    """The same filters as the broker's, for credentials read with their accounts."""
-    context = credential.get("context") or []
-    if params["name"] and credential.get("credentialName") != params["name"]:
-        return False
-    if params["id"] and credential.get("id") != params["id"]:
-        return False
-    if purpose and purpose not in (credential.get("purpose") or []):
-        return False
-    if params["team"] and not any(params["team"] in (e.get("team") or []) for e in context if isinstance(e, dict)):
-        return False
-    if params["organization"] and not any(params["organization"] in (e.get("org") or [])
-                                          for e in context if isinstance(e, dict)):
-        return False
-    return not params["status"] or credential.get("status") == status_to_wire(params["status"])
-
-
-def run_module(module):
-    params = module.params
-    purpose = None
-    if params["purpose"]:
-        purpose = purpose_to_wire(params["purpose"])
-        if purpose is None:
-            module.fail_json(msg="Unknown purpose %r: use %s." % (
-                params["purpose"], ", ".join(label for _w, label in PURPOSES)))
-    client = module.client
-    found = []
-    if params["account"]:
-        account = resolve_account(client, params["account"], params["provider_code"])
-        if account is not None:
-            credentials = client.list_credentials(
-                account["accountId"], credentialName=params["name"], credentialId=params["id"], purpose=purpose,
-                team=params["team"], organization=params["organization"])
-            found = [(account, c) for c in credentials]
-    else:
-        for account in client.list_accounts("asset", params["provider_code"]):
-            found.extend((account, c) for c in account.get("credentials") or [])
-    found = [(a, c) for a, c in found if matches(c, params, purpose)]
-    return dict(changed=False, credentials=[credential_view(c, a) for a, c in found])
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.credentials import CREDENTIAL_INFO
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.module_shell import run_as_module
 
 
 def main():
-    module = MarketplaceModule(
-        argument_spec=dict(
-            account=dict(type="str", aliases=["account_id", "account_name"]),
-            name=dict(type="str", aliases=["credential_name"]),
-            id=dict(type="str", aliases=["credential_id"]),
-            purpose=dict(type="str"),
-            team=dict(type="str"),
-            organization=dict(type="str"),
-            status=dict(type="str", choices=["Active", "Inactive"]),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(run_module)
+    run_as_module(CREDENTIAL_INFO)
 
 
 if __name__ == "__main__":

@@ -68,43 +68,12 @@ access_keys:
       returned: with O(include_last_used)
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import (
-    RamModule,
-    get_user,
-    list_access_keys,
-    validate_user_name,
-)
-
-
-def run_module(module):
-    user_name = module.params["user_name"]
-    validate_user_name(module, user_name)
-    client = module.ram
-    if get_user(client, user_name) is None:
-        return dict(changed=False, access_keys=[])
-    keys = list_access_keys(client, user_name)
-    result = []
-    for key in sorted(keys, key=lambda k: k["CreateDate"]):
-        view = dict(access_key_id=key["AccessKeyId"], status=key["Status"], create_date=key["CreateDate"],
-                    user_name=user_name)
-        if module.params["include_last_used"]:
-            used = client.call("GetAccessKeyLastUsed", UserName=user_name, UserAccessKeyId=key["AccessKeyId"])
-            last_used = (used.get("AccessKeyLastUsed") or {}).get("LastUsedDate")
-            if last_used:
-                view["last_used_date"] = last_used
-        result.append(view)
-    return dict(changed=False, access_keys=result)
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.module_shell import run_as_module
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.access_keys import ACCESS_KEY_INFO
 
 
 def main():
-    module = RamModule(
-        argument_spec=dict(
-            user_name=dict(type="str", required=True),
-            include_last_used=dict(type="bool", default=True),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(run_module)
+    run_as_module(ACCESS_KEY_INFO)
 
 
 if __name__ == "__main__":

@@ -102,35 +102,12 @@ caller_identity:
       sample: false
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import (
-    RamModule,
-    get_caller_identity,
-    sts_client_for,
-)
-
-
-def run_module(module):
-    key_id = module.params["access_key_id_to_check"]
-    if key_id:
-        client = sts_client_for(module, key_id, module.params["access_key_secret_to_check"],
-                                module.params["security_token_to_check"])
-    else:
-        client = module.sts
-    return dict(changed=False, caller_identity=get_caller_identity(client))
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.module_shell import run_as_module
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.identity import CALLER_IDENTITY_INFO
 
 
 def main():
-    module = RamModule(
-        argument_spec=dict(
-            access_key_id_to_check=dict(type="str", no_log=False),
-            access_key_secret_to_check=dict(type="str", no_log=True),
-            security_token_to_check=dict(type="str", no_log=True),
-        ),
-        required_together=[["access_key_id_to_check", "access_key_secret_to_check"]],
-        required_by={"security_token_to_check": "access_key_id_to_check"},
-        supports_check_mode=True,
-    )
-    module.run(run_module)
+    run_as_module(CALLER_IDENTITY_INFO)
 
 
 if __name__ == "__main__":

@@ -87,49 +87,12 @@ groups:
       sample: [{"name": "AliyunECSFullAccess", "type": "System"}]
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import (
-    RamModule,
-    get_group,
-    group_view,
-    list_attached_policies,
-    list_group_members,
-    validate_group_name,
-)
-
-
-def run_module(module):
-    params = module.params
-    validate_group_name(module, params["name"])
-    client = module.ram
-    if params["name"]:
-        group = get_group(client, params["name"])
-        groups = [group] if group else []
-    else:
-        groups = client.paginate("ListGroups", "Groups", "Group")
-    if params["name_prefix"]:
-        groups = [g for g in groups if g["GroupName"].startswith(params["name_prefix"])]
-    result = []
-    for group in sorted(groups, key=lambda g: g["GroupName"]):
-        view = group_view(group)
-        if params["include_members"]:
-            view["members"] = list_group_members(client, group["GroupName"])
-        if params["include_policies"]:
-            view["policies"] = list_attached_policies(client, "group", group["GroupName"])
-        result.append(view)
-    return dict(changed=False, groups=result)
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.module_shell import run_as_module
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.groups import GROUP_INFO
 
 
 def main():
-    module = RamModule(
-        argument_spec=dict(
-            name=dict(type="str", aliases=["group_name"]),
-            name_prefix=dict(type="str"),
-            include_members=dict(type="bool", default=False),
-            include_policies=dict(type="bool", default=False),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(run_module)
+    run_as_module(GROUP_INFO)
 
 
 if __name__ == "__main__":

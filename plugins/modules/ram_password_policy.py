@@ -121,85 +121,12 @@ password_policy:
       type: int
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import RamModule
-
-# module option (= result key) -> RAM parameter / response key
-FIELDS = {
-    "minimum_password_length": "MinimumPasswordLength",
-    "require_lowercase_characters": "RequireLowercaseCharacters",
-    "require_uppercase_characters": "RequireUppercaseCharacters",
-    "require_numbers": "RequireNumbers",
-    "require_symbols": "RequireSymbols",
-    "hard_expiry": "HardExpiry",
-    "max_password_age": "MaxPasswordAge",
-    "password_reuse_prevention": "PasswordReusePrevention",
-    "max_login_attempts": "MaxLoginAttemps",  # sic: the API's spelling
-}
-RANGES = {
-    "minimum_password_length": (8, 32),
-    "max_password_age": (0, 1095),
-    "password_reuse_prevention": (0, 24),
-    "max_login_attempts": (0, 32),
-}
-
-
-def validate(params):
-    """Messages for out-of-range options (empty when all is well); no remote call."""
-    errors = []
-    for option, (low, high) in RANGES.items():
-        value = params.get(option)
-        if value is not None and not low <= value <= high:
-            errors.append("%s must be between %d and %d, got %d." % (option, low, high, value))
-    return errors
-
-
-def policy_view(remote):
-    """GetPasswordPolicy's ``PasswordPolicy`` -> the module's snake_case dict."""
-    remote = remote or {}
-    return dict((option, remote[key]) for option, key in FIELDS.items() if remote.get(key) is not None)
-
-
-def plan(current, params):
-    """(changes, after): the options whose wanted value differs from the current one, and the merged policy."""
-    wanted = dict((option, params[option]) for option in FIELDS if params.get(option) is not None)
-    changes = dict((option, value) for option, value in wanted.items() if current.get(option) != value)
-    after = dict(current, **wanted)
-    return changes, after
-
-
-def run_module(module):
-    errors = validate(module.params)
-    if errors:
-        module.fail_json(msg=" ".join(errors))
-    client = module.ram
-    current = policy_view(client.call("GetPasswordPolicy").get("PasswordPolicy"))
-    changes, after = plan(current, module.params)
-    if changes and not module.check_mode:
-        response = client.call("SetPasswordPolicy", **dict((FIELDS[option], value) for option, value in after.items()))
-        returned = policy_view(response.get("PasswordPolicy"))
-        after = returned if returned else after
-    result = dict(changed=bool(changes), password_policy=after)
-    if module._diff:
-        result["diff"] = dict(before=current, after=after)
-    return result
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.module_shell import run_as_module
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.account_settings import PASSWORD_POLICY
 
 
 def main():
-    module = RamModule(
-        argument_spec=dict(
-            minimum_password_length=dict(type="int", no_log=False),
-            require_lowercase_characters=dict(type="bool", aliases=["require_lowercase"]),
-            require_uppercase_characters=dict(type="bool", aliases=["require_uppercase"]),
-            require_numbers=dict(type="bool"),
-            require_symbols=dict(type="bool"),
-            hard_expiry=dict(type="bool"),
-            max_password_age=dict(type="int", no_log=False),
-            password_reuse_prevention=dict(type="int", no_log=False),
-            max_login_attempts=dict(type="int"),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(run_module)
+    run_as_module(PASSWORD_POLICY)
 
 
 if __name__ == "__main__":

@@ -92,83 +92,12 @@ policy_attachment:
       sample: [{"name": "AdministratorAccess", "type": "System"}]
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import (
-    PRINCIPALS,
-    RamError,
-    RamModule,
-    list_attached_policies,
-    normalize_policy_specs,
-    policy_key,
-    policy_spec_argument,
-    reconcile_policy_attachments,
-    validate_group_name,
-    validate_user_name,
-)
-
-
-def principal(module):
-    for kind in ("user", "group", "role"):
-        if module.params[kind + "_name"]:
-            return kind, module.params[kind + "_name"]
-    raise AssertionError("required_one_of guarantees a principal")
-
-
-def require_principal(client, kind, name):
-    param, suffix, missing = PRINCIPALS[kind]
-    if client.get("Get" + suffix, missing, **{param: name}) is None:
-        raise RamError("Get" + suffix, code=missing, message="%s %r does not exist" % (kind, name))
-
-
-def detach(module, client, kind, name, specs):
-    param, suffix, _missing = PRINCIPALS[kind]
-    current = list_attached_policies(client, kind, name)
-    to_detach = [p for p in current if any(p["name"] == s["name"] and s["type"] in (None, p["type"]) for s in specs)]
-    if not module.check_mode:
-        for policy in to_detach:
-            try:
-                client.call("DetachPolicyFrom" + suffix, PolicyName=policy["name"], PolicyType=policy["type"],
-                            **{param: name})
-            except RamError as error:
-                if error.code != "EntityNotExist.%s.Policy" % suffix:
-                    raise
-    return bool(to_detach), current, sorted((p for p in current if p not in to_detach), key=policy_key)
-
-
-def run_module(module):
-    kind, name = principal(module)
-    if kind == "user":
-        validate_user_name(module, name)
-    elif kind == "group":
-        validate_group_name(module, name)
-    specs = normalize_policy_specs(module, module.params["policies"])
-    client = module.ram
-    require_principal(client, kind, name)
-    if module.params["state"] == "present":
-        changed, before, after = reconcile_policy_attachments(
-            client, kind, name, specs, module.params["purge"], module.check_mode)
-    else:
-        changed, before, after = detach(module, client, kind, name, specs)
-    result = dict(changed=changed, policy_attachment=dict(principal_type=kind, principal_name=name, policies=after))
-    if module._diff:
-        result["diff"] = dict(before=dict(policies=before), after=dict(policies=after))
-    return result
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.module_shell import run_as_module
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.policy_attachments import POLICY_ATTACHMENT
 
 
 def main():
-    module = RamModule(
-        argument_spec=dict(
-            user_name=dict(type="str"),
-            group_name=dict(type="str"),
-            role_name=dict(type="str"),
-            policies=dict(policy_spec_argument(), required=True),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            purge=dict(type="bool", default=False),
-        ),
-        required_one_of=[["user_name", "group_name", "role_name"]],
-        mutually_exclusive=[["user_name", "group_name", "role_name"]],
-        supports_check_mode=True,
-    )
-    module.run(run_module)
+    run_as_module(POLICY_ATTACHMENT)
 
 
 if __name__ == "__main__":

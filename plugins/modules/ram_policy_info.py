@@ -118,66 +118,12 @@ policies:
           type: dict
 """
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import (
-    POLICY_NAME_RE,
-    RamModule,
-    get_policy,
-    parse_policy_document,
-    policy_view,
-)
-
-
-def versions_of(client, policy):
-    page = client.call("ListPolicyVersions", PolicyName=policy["PolicyName"], PolicyType=policy["PolicyType"])
-    versions = (page.get("PolicyVersions") or {}).get("PolicyVersion") or []
-    return [dict(version_id=v["VersionId"], is_default_version=bool(v.get("IsDefaultVersion")),
-                 create_date=v.get("CreateDate"), policy_document=parse_policy_document(v.get("PolicyDocument")))
-            for v in sorted(versions, key=lambda v: int(v["VersionId"].lstrip("v") or 0))]
-
-
-def run_module(module):
-    params = module.params
-    if params["name"] is not None and not POLICY_NAME_RE.match(params["name"]):
-        module.fail_json(msg="Invalid policy name %r: 1-128 characters, letters, digits or '-'." % params["name"])
-    types = ["Custom", "System"] if params["policy_type"] == "All" else [params["policy_type"]]
-    client = module.ram
-    if params["name"]:
-        policies = []
-        for policy_type in types:
-            found = get_policy(client, params["name"], policy_type)
-            if found:
-                policies = [found]
-                break
-        detailed = True
-    else:
-        policy_type = None if params["policy_type"] == "All" else params["policy_type"]
-        policies = client.paginate("ListPolicies", "Policies", "Policy", PolicyType=policy_type)
-        detailed = False
-    if params["name_prefix"]:
-        policies = [p for p in policies if p["PolicyName"].startswith(params["name_prefix"])]
-    result = []
-    for policy in sorted(policies, key=lambda p: (p["PolicyName"], p["PolicyType"])):
-        if params["include_document"] and not detailed:
-            policy = get_policy(client, policy["PolicyName"], policy["PolicyType"]) or policy
-        view = policy_view(policy, include_document=params["include_document"])
-        if params["include_versions"]:
-            view["versions"] = versions_of(client, policy)
-        result.append(view)
-    return dict(changed=False, policies=result)
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.module_shell import run_as_module
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.policies import POLICY_INFO
 
 
 def main():
-    module = RamModule(
-        argument_spec=dict(
-            name=dict(type="str", aliases=["policy_name"]),
-            policy_type=dict(type="str", default="All", choices=["System", "Custom", "All"], aliases=["type"]),
-            name_prefix=dict(type="str"),
-            include_document=dict(type="bool", default=False),
-            include_versions=dict(type="bool", default=False),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(run_module)
+    run_as_module(POLICY_INFO)
 
 
 if __name__ == "__main__":

@@ -108,124 +108,12 @@ security_preference:
       sample: 6
 """
 
-import ipaddress
-
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_ram import RamModule
-
-# module option (= result key) -> (group in GetSecurityPreference, key) ; SetSecurityPreference uses the same key
-FIELDS = {
-    "allow_user_to_change_password": ("LoginProfilePreference", "AllowUserToChangePassword"),
-    "allow_user_to_manage_access_keys": ("AccessKeyPreference", "AllowUserToManageAccessKeys"),
-    "allow_user_to_manage_mfa_devices": ("MFAPreference", "AllowUserToManageMFADevices"),
-    "allow_user_to_manage_public_keys": ("PublicKeyPreference", "AllowUserToManagePublicKeys"),
-    "enable_save_mfa_ticket": ("LoginProfilePreference", "EnableSaveMFATicket"),
-    "login_network_masks": ("LoginProfilePreference", "LoginNetworkMasks"),
-    "login_session_duration": ("LoginProfilePreference", "LoginSessionDuration"),
-}
-MAX_MASKS = 40
-MAX_MASKS_LENGTH = 512
-
-
-def split_masks(value):
-    """``"a;b"`` / ``["a", "b;c"]`` / ``None`` -> ``["a", "b", "c"]`` (``None`` stays ``None``)."""
-    if value is None:
-        return None
-    items = [value] if isinstance(value, str) else value
-    return [part.strip() for item in items for part in (item or "").split(";") if part.strip()]
-
-
-def validate(params):
-    """Messages for invalid options (empty when all is well); no remote call."""
-    errors = []
-    duration = params.get("login_session_duration")
-    if duration is not None and not 1 <= duration <= 24:
-        errors.append("login_session_duration must be between 1 and 24 hours, got %d." % duration)
-    masks = split_masks(params.get("login_network_masks"))
-    if masks:
-        for mask in masks:
-            try:
-                ipaddress.ip_network(mask, strict=False)
-            except ValueError:
-                errors.append("login_network_masks: %r is not a network (CIDR such as 192.0.2.0/24)." % mask)
-        if len(masks) > MAX_MASKS:
-            errors.append("login_network_masks: at most %d networks, got %d." % (MAX_MASKS, len(masks)))
-        if len(";".join(masks)) > MAX_MASKS_LENGTH:
-            errors.append("login_network_masks: at most %d characters in all (joined with ';')." % MAX_MASKS_LENGTH)
-    return errors
-
-
-def preference_view(remote):
-    """GetSecurityPreference's nested ``SecurityPreference`` -> the module's flat snake_case dict."""
-    remote = remote or {}
-    view = {}
-    for option, (group, key) in FIELDS.items():
-        value = (remote.get(group) or {}).get(key)
-        if option == "login_network_masks":
-            value = split_masks(value or "")
-        if value is not None:
-            view[option] = value
-    return view
-
-
-def same(option, current, wanted):
-    if option == "login_network_masks":
-        return sorted(set(current or [])) == sorted(set(wanted))
-    return current == wanted
-
-
-def plan(current, params):
-    """(changes, after) for the options that are set."""
-    wanted = {}
-    for option in FIELDS:
-        value = params.get(option)
-        if value is not None:
-            wanted[option] = split_masks(value) if option == "login_network_masks" else value
-    changes = dict((option, value) for option, value in wanted.items() if not same(option, current.get(option), value))
-    after = dict(current, **changes)
-    return changes, after
-
-
-def request_params(view):
-    """The complete SetSecurityPreference parameters for a flat view."""
-    params = {}
-    for option, (_group, key) in FIELDS.items():
-        if option in view:
-            value = view[option]
-            params[key] = ";".join(value) if option == "login_network_masks" else value
-    return params
-
-
-def run_module(module):
-    errors = validate(module.params)
-    if errors:
-        module.fail_json(msg=" ".join(errors))
-    client = module.ram
-    current = preference_view(client.call("GetSecurityPreference").get("SecurityPreference"))
-    changes, after = plan(current, module.params)
-    if changes and not module.check_mode:
-        response = client.call("SetSecurityPreference", **request_params(after))
-        returned = preference_view(response.get("SecurityPreference"))
-        after = returned if returned else after
-    result = dict(changed=bool(changes), security_preference=after)
-    if module._diff:
-        result["diff"] = dict(before=current, after=after)
-    return result
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.module_shell import run_as_module
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.account_settings import SECURITY_PREFERENCE
 
 
 def main():
-    module = RamModule(
-        argument_spec=dict(
-            allow_user_to_change_password=dict(type="bool", no_log=False),
-            allow_user_to_manage_access_keys=dict(type="bool", no_log=False),
-            allow_user_to_manage_mfa_devices=dict(type="bool"),
-            allow_user_to_manage_public_keys=dict(type="bool", no_log=False),
-            enable_save_mfa_ticket=dict(type="bool"),
-            login_network_masks=dict(type="list", elements="str"),
-            login_session_duration=dict(type="int"),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(run_module)
+    run_as_module(SECURITY_PREFERENCE)
 
 
 if __name__ == "__main__":

@@ -92,7 +92,8 @@ class ResourceAction(ActionBase):
                 message = "Unsupported parameters for (%s) module: %s" % (self._task.resolved_action, message)
             return self._masked(dict(failed=True, msg=message), no_log_values, validated.validated_parameters)
         params = validated.validated_parameters
-        result, task = run_resource(resource, params, check_mode=self._task.check_mode, diff=self._task.diff)
+        result, task = run_resource(resource, params, check_mode=self._task.check_mode, diff=self._task.diff,
+                                    no_log=self._task.no_log)
         no_log_values.update(task.secrets)
         if task.warnings:
             result["warnings"] = list(task.warnings)

@@ -6,6 +6,8 @@ Fixtures:
   (HTTPS with a generated CA when ``SANDBOX_TLS=1``; ``Sandbox(..., tls=True, seed=...)`` for own instances).
 * ``ansible`` (session): runs playbooks/targets with the sandbox's environment, returns parsed results.
 * ``ram`` : a real-SDK RAM client logged in as the root account, to read state back.
+* ``recording_proxy``: a loopback reverse proxy to the RAM service that records each request's headers
+  (what a module sends on the wire, e.g. the STS security token).
 """
 
 import json
@@ -14,8 +16,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -105,6 +109,7 @@ class Sandbox:
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET": self.root["access_key_secret"],
             "ALIBABA_CLOUD_RAM_ENDPOINT": self.ram_url,
             "ALIBABA_CLOUD_STS_ENDPOINT": self.ram_url,
+            "ALIBABA_CLOUD_RESOURCEMANAGER_ENDPOINT": self.rm_url,
             "CLOUDBROKER_URL": self.marketplace_url,
             "CLOUDBROKER_USERNAME": self.admin["username"],
             "CLOUDBROKER_API_KEY": self.admin["apikey"],
@@ -311,3 +316,50 @@ def ram(sandbox):
         os.environ.pop(var, None)
     return ram_client(sandbox.ram_url, sandbox.root["access_key_id"], sandbox.root["access_key_secret"],
                       sandbox.ca_bundle)
+
+
+class RecordingProxy:
+    """Forwards every request to ``target`` and records ``(method, path, {lower-case header: value})``."""
+
+    def __init__(self, target):
+        self.requests = []
+        outer = self
+        session = requests.Session()
+        session.trust_env = False
+
+        class Handler(BaseHTTPRequestHandler):
+            def _forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                outer.requests.append((self.command, self.path, headers))
+                # every header as sent, Host included: the request is signed over it
+                answer = session.request(self.command, target + self.path, data=body, timeout=60,
+                                         headers=dict(self.headers.items()))
+                self.send_response(answer.status_code)
+                for key, value in answer.headers.items():
+                    if key.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def recording_proxy(sandbox):
+    proxy = RecordingProxy(sandbox.ram_url)
+    yield proxy
+    proxy.close()

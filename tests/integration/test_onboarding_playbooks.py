@@ -1,7 +1,8 @@
 """End to end: playbooks/onboard.yml, rotate_keys.yml and offboard.yml on the example inventory.
 
-Each test module gets its own fresh pair of local services, so the example accounts start from nothing. State is
-read back from both services (RAM with the real SDK, the marketplace over its REST API).
+Each test gets its own fresh pair of local services (``world``), so the example accounts start from nothing, and
+makes the state it needs itself (``onboarded``: onboard.yml has run once): every test runs alone, in any order.
+State is read back from both services (RAM with the real SDK, the marketplace over its REST API).
 """
 
 import os
@@ -36,7 +37,7 @@ HOSTS = ["alibaba-prod", "alibaba-dev", "alibaba-analytics"]
 
 
 class World:
-    """Fresh services + runner + readers for one test module."""
+    """Fresh services + runner + readers for one test."""
 
     def __init__(self):
         self.tmp = tempfile.mkdtemp(prefix="cb-e2e-")
@@ -96,11 +97,26 @@ class World:
         return keys[0][0], credential, account
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def world():
     services = World()
     yield services
     services.close()
+
+
+@pytest.fixture(scope="module")
+def untouched_world():
+    """Fresh services for tests that must change nothing in them (each checks it did not)."""
+    services = World()
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def onboarded(world):
+    """A world in which playbooks/onboard.yml has run once, successfully."""
+    world.onboard().assert_ok()
+    return world
 
 
 def test_onboard_converges_and_second_run_changes_nothing(world):
@@ -125,12 +141,21 @@ def test_onboard_converges_and_second_run_changes_nothing(world):
         assert credential["passwordFields"]["secretKey"] not in run.output
 
 
-def test_check_mode_on_a_converged_account_shows_no_change(world):
+def test_check_mode_on_a_converged_account_shows_no_change(onboarded):
+    world = onboarded
+    world.sandbox.reset_counters("ram")
+    world.sandbox.reset_counters("marketplace")
     run = world.onboard("--check", "--diff").assert_ok()
     assert all(run.recap()[h]["changed"] == 0 for h in HOSTS)
+    # it read both services, and wrote to neither
+    ram_calls, market_calls = world.sandbox.counters("ram"), world.sandbox.counters("marketplace")
+    assert ram_calls and market_calls
+    assert [action for action in ram_calls if not action.startswith(("Get", "List"))] == []
+    assert [operation for operation in market_calls if not operation.startswith("GET ")] == []
 
 
-def test_rotation_keeps_a_working_credential_and_leaves_one_new_key(world):
+def test_rotation_keeps_a_working_credential_and_leaves_one_new_key(onboarded):
+    world = onboarded
     hv = host_vars("alibaba-dev")
     old_key, _credential, _account = world.assert_onboarded("alibaba-dev")
     run = world.ansible.run(ROTATE, "--limit", "alibaba-dev", inventory=INVENTORY, verbosity=1).assert_ok()
@@ -143,8 +168,9 @@ def test_rotation_keeps_a_working_credential_and_leaves_one_new_key(world):
     assert again.recap()["alibaba-dev"]["changed"] == 0
 
 
-def test_a_run_killed_after_the_key_was_created_converges(world):
+def test_a_run_killed_after_the_key_was_created_converges(onboarded):
     """SIGKILL ansible-playbook right after CreateAccessKey, before the marketplace stored the key; re-run."""
+    world = onboarded
     host = "alibaba-analytics"
     hv = host_vars(host)
     user = hv["ram_onboarding_user_name"]
@@ -166,7 +192,10 @@ def test_a_run_killed_after_the_key_was_created_converges(world):
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    time.sleep(1)  # the request in flight still completes on the service side
+    # the request in flight still completes on the service side: wait until the new key is there
+    while not [key for key in world.keys(user) if key[0] != old_key]:
+        assert time.monotonic() < deadline, "CreateAccessKey reached the service but never made a key"
+        time.sleep(0.05)
     world.sandbox.clear_faults()
     orphaned = world.keys(user)
     # the key the marketplace no longer held was deleted to make room; the new one exists, undelivered
@@ -181,7 +210,11 @@ def test_a_run_killed_after_the_key_was_created_converges(world):
     assert again.recap()[host]["changed"] == 0
 
 
-def test_offboard_needs_confirmation_then_leaves_nothing(world):
+def test_offboard_needs_confirmation_then_leaves_nothing(onboarded):
+    world = onboarded
+    for host in HOSTS:  # the premise: there is something to remove
+        assert world.user_exists(host_vars(host)["ram_onboarding_user_name"])
+        assert host_vars(host)["marketplace_onboarding_account_name"] in world.accounts()
     world.sandbox.reset_counters("ram")
     world.sandbox.reset_counters("marketplace")
     refused = world.ansible.run(OFFBOARD, inventory=INVENTORY)
@@ -215,7 +248,8 @@ GOOD = {
     ({"marketplace_onboarding_credential_purpose": "Mining"}, "marketplace_onboarding_credential_purpose"),
     ({"marketplace_onboarding_teams": ["team-zz"]}, "marketplace_onboarding_teams"),
 ])
-def test_bad_inventory_fails_before_any_remote_call(world, tmp_path, change, variable):
+def test_bad_inventory_fails_before_any_remote_call(untouched_world, tmp_path, change, variable):
+    world = untouched_world
     host_vars_ = {k: v for k, v in dict(GOOD, **change).items() if v is not None}
     inventory = tmp_path / "inventory"
     shutil.copytree(os.path.join(INVENTORY, "group_vars"), inventory / "group_vars")

@@ -26,6 +26,9 @@ TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 ACCESS_KEY_ID = re.compile(r"\bLTAI[0-9A-Za-z]{8,40}\b")
 DIGEST = re.compile(r"\b[0-9a-f]{32,64}\b")  # a signature's string-to-sign, a request's nonce
 UUID = re.compile(r"\b[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\b")  # request ids
+# The random part of a path made by ansible.builtin.tempfile in each run (mkstemp/mkdtemp with the prefix
+# "ansible.": eight characters of tempfile's alphabet); the rest of the path is compared.
+TEMPFILE = re.compile(r"(?<=/ansible\.)[a-z0-9_]{8}(?=[-./]|$)")
 
 
 def normalize(value, key=""):
@@ -34,7 +37,8 @@ def normalize(value, key=""):
     if isinstance(value, list):
         return [normalize(item, key) for item in value]
     if isinstance(value, str):
-        for pattern, mask in ((TIMESTAMP, "<time>"), (ACCESS_KEY_ID, "<key id>"), (UUID, "<uuid>"), (DIGEST, "<digest>")):
+        for pattern, mask in ((TIMESTAMP, "<time>"), (ACCESS_KEY_ID, "<key id>"), (UUID, "<uuid>"), (DIGEST, "<digest>"),
+                              (TEMPFILE, "<random>")):
             value = pattern.sub(mask, value)
         return value
     return value

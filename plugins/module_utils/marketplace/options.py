@@ -13,14 +13,15 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.legacy_marketplace import (
-    DEFAULT_PROVIDER_CODE,
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.redaction import MIN_SECRET_LENGTH
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.transport import (
     DEFAULT_SERVICE_PREFIX,
     HAS_REQUESTS,
-    MIN_SECRET_LENGTH,
     MarketplaceClient,
 )
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError
+
+DEFAULT_PROVIDER_CODE = "alibaba"
 
 MARKETPLACE_OPTIONS = dict(
     url=dict(type="str", aliases=["gateway_url"], fallback=(env_fallback, ["CLOUDBROKER_URL"])),

@@ -114,18 +114,27 @@ def reconcile_policy_attachments(client, kind, name, wanted, purge, check_mode, 
     """
     if wanted is None:
         return False, None, None
-    param, suffix = PRINCIPALS[kind]
     current = list_attached_policies(client, kind, name) if exists else []
     to_attach, to_detach = plan_policy_attachments(client, current, wanted, purge)
     if not check_mode:
-        for policy in to_detach:  # detached meanwhile: the goal is met
-            client.call("DetachPolicyFrom" + suffix, ignore=("EntityNotExist.%s.Policy*" % suffix,),
-                        PolicyName=policy["name"], PolicyType=policy["type"], **{param: name})
-        for policy in to_attach:  # attached meanwhile (or by a retried request): the goal is met
-            client.call("AttachPolicyTo" + suffix, ignore=("EntityAlreadyExists.%s.Policy" % suffix,),
-                        PolicyName=policy["name"], PolicyType=policy["type"], **{param: name})
-    after = [p for p in current if p not in to_detach] + to_attach
-    return bool(to_attach or to_detach), current, sorted(after, key=policy_key)
+        apply_policy_attachments(client, kind, name, to_attach, to_detach)
+    return bool(to_attach or to_detach), current, attached_after(current, to_attach, to_detach)
+
+
+def attached_after(current, to_attach, to_detach):
+    """The attachments once a plan is applied, sorted by name."""
+    return sorted([p for p in current if p not in to_detach] + to_attach, key=policy_key)
+
+
+def apply_policy_attachments(client, kind, name, to_attach, to_detach):
+    """Carry out a plan of ``plan_policy_attachments`` (for a caller that plans every part before any change)."""
+    param, suffix = PRINCIPALS[kind]
+    for policy in to_detach:  # detached meanwhile: the goal is met
+        client.call("DetachPolicyFrom" + suffix, ignore=("EntityNotExist.%s.Policy*" % suffix,),
+                    PolicyName=policy["name"], PolicyType=policy["type"], **{param: name})
+    for policy in to_attach:  # attached meanwhile (or by a retried request): the goal is met
+        client.call("AttachPolicyTo" + suffix, ignore=("EntityAlreadyExists.%s.Policy" % suffix,),
+                    PolicyName=policy["name"], PolicyType=policy["type"], **{param: name})
 
 
 def list_groups_for_user(client, user_name):

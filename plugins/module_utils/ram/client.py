@@ -117,13 +117,18 @@ class RamClient:
                 raise error
             self._sleep(delay)
 
-    def paginate(self, action, wrapper, item, **params):
-        """All items of a Marker/IsTruncated paged List* action, e.g. ``("ListUsers", "Users", "User")``."""
+    def paginate(self, action, wrapper, item, ignore=(), **params):
+        """All items of a Marker/IsTruncated paged List* action, e.g. ``("ListUsers", "Users", "User")``.
+
+        ``None`` when a page failed with a code in ``ignore`` (the entity listed from does not exist, or no more).
+        """
         items = []
         marker = None
         page_size = params.pop("MaxItems", PAGE_SIZE)
         while True:
-            page = self.call(action, Marker=marker, MaxItems=page_size, **params)
+            page = self.call(action, ignore=ignore, Marker=marker, MaxItems=page_size, **params)
+            if page is None:
+                return None
             items.extend((page.get(wrapper) or {}).get(item) or [])
             if not page.get("IsTruncated"):
                 return items

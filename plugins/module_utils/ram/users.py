@@ -14,6 +14,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils import limits
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.access_keys import list_access_keys
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.attachments import (
     list_attached_policies,
     list_groups_for_user,
@@ -51,12 +52,6 @@ def get_user(client, name):
 
 def user_view(user):
     return view_of(user, USER_FIELDS)
-
-
-def list_access_keys(client, user_name):
-    """The user's AccessKeys (``AccessKeyId``, ``Status``, ``CreateDate``; RAM never lists a secret)."""
-    page = client.call("ListAccessKeys", UserName=user_name)
-    return (page.get("AccessKeys") or {}).get("AccessKey") or []
 
 
 # --------------------------------------------------------------------------------------------

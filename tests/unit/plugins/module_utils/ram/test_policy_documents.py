@@ -1,17 +1,13 @@
-"""Units of ram_policy's document handling (grammar, comparison, size) and version rotation, and of
-ram_group's membership plan. Pure functions: nothing remote."""
+"""Units of module_utils/ram/policy_documents.py: grammar, comparison by meaning, size. Nothing remote."""
 
 import json
 
 import pytest
 
-from ansible_collections.cloudbroker.alibaba.plugins.modules.ram_group import plan_members
-from ansible_collections.cloudbroker.alibaba.plugins.modules.ram_policy import (
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.policy_documents import (
     DocumentError,
     canonical_document,
     load_document,
-    next_version_id,
-    plan_versions,
     same_document,
     serialize_document,
     validate_document,
@@ -148,65 +144,3 @@ def test_grammar_errors_name_the_place(document, message):
 ])
 def test_valid_documents(document):
     validate_document(document)
-
-
-# --- version rotation ---------------------------------------------------------------------------------
-
-def versions(default, *others):
-    ids = sorted([default] + list(others), key=lambda v: int(v[1:]))
-    return [{"VersionId": v, "IsDefaultVersion": v == default} for v in ids]
-
-
-def test_room_is_made_only_at_the_limit():
-    assert plan_versions(versions("v4", "v1", "v2", "v3"), create=True) == ([], [])
-    assert plan_versions(versions("v5", "v1", "v2", "v3", "v4"), create=True) == (["v1"], [])
-
-
-def test_the_default_version_is_never_deleted_to_make_room():
-    assert plan_versions(versions("v1", "v2", "v3", "v4", "v5"), create=True) == (["v2"], [])
-
-
-def test_version_numbers_sort_numerically():
-    assert plan_versions(versions("v12", "v9", "v10", "v11", "v8"), create=True) == (["v8"], [])
-
-
-def test_keep_versions_trims_after_creating():
-    # v3 stays default until the new one exists; afterwards it is the oldest non-default
-    assert plan_versions(versions("v3", "v2"), create=True, keep=1) == ([], ["v2", "v3"])
-    assert plan_versions(versions("v5", "v1", "v2", "v3", "v4"), create=True, keep=2) == (["v1"], ["v2", "v3", "v4"])
-
-
-def test_keep_versions_without_a_new_version():
-    assert plan_versions(versions("v2", "v1", "v3"), create=False, keep=1) == ([], ["v1", "v3"])
-    assert plan_versions(versions("v2", "v1"), create=False, keep=2) == ([], [])
-    assert plan_versions(versions("v1"), create=False, keep=1) == ([], [])
-
-
-def test_next_version_id():
-    assert next_version_id(versions("v3", "v1", "v10")) == "v11"
-    assert next_version_id([]) == "v1"
-
-
-def test_six_changes_in_a_row_never_exceed_the_limit():
-    """Simulate the service: every run makes a default version; the count never passes 5."""
-    current = versions("v1")
-    for _run in range(6):
-        before, after = plan_versions(current, create=True)
-        current = [v for v in current if v["VersionId"] not in before]
-        assert len(current) < 5
-        new = next_version_id(current)
-        current = [dict(v, IsDefaultVersion=False) for v in current] + [{"VersionId": new, "IsDefaultVersion": True}]
-        current = [v for v in current if v["VersionId"] not in after]
-        assert len(current) <= 5
-    assert [v["VersionId"] for v in current] == ["v3", "v4", "v5", "v6", "v7"]
-
-
-# --- group membership plan ---------------------------------------------------------------------------
-
-def test_members_are_added_not_purged_by_default():
-    assert plan_members(["a", "b"], ["b", "c", "c"], purge=False) == (["c"], [])
-
-
-def test_purge_members_removes_the_unlisted():
-    assert plan_members(["a", "b"], ["b", "c"], purge=True) == (["c"], ["a"])
-    assert plan_members(["a"], [], purge=True) == ([], ["a"])

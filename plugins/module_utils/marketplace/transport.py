@@ -1,0 +1,319 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudbroker.alibaba contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""How the collection talks to the broker's ``cb-credential-service``: every request goes through here.
+
+``MarketplaceClient`` is a ``requests`` session whose urllib3 ``Retry`` retries throttling (429), gateway
+errors (502/503/504) and connection failures with bounded, jittered exponential backoff, honouring
+``Retry-After``. Every answer is decoded and passed through the one redaction point (redaction.py)
+before anything else sees it. A failed request becomes a ``MarketplaceError`` (a ``resource.CloudError``,
+reported by both shells as one clean failure): HTTP status, ``translateCode``, message and every schema
+validation; never a traceback, never a secret. ``request(..., ignore=(404,))`` returns ``None`` for the
+statuses named instead of raising.
+
+The resources speak the protocol's nouns through this client (accounts.py, credentials.py);
+docs/marketplace-api.md is the protocol.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import inspect
+import re
+from urllib.parse import urlsplit
+
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.redaction import Redactor
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import CloudError
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+except ImportError:
+    HAS_REQUESTS = False
+    Retry = object  # so that the subclass below can be defined; never instantiated without requests
+else:
+    HAS_REQUESTS = True
+
+COLLECTION_VERSION = "1.0.0"
+DEFAULT_SERVICE_PREFIX = "cb-credential-service/api/v2.0"
+PAGE_SIZE = 100
+
+# Retry policy (docs/marketplace-api.md sections 2 and 9).
+RETRY_STATUSES = frozenset([429, 502, 503, 504])
+# Every method: all writes of this protocol are keyed by a client-chosen id or name (accountId,
+# credentialName within an account, crefId), so a repeated POST cannot create a second object - a create
+# that was applied before the error answers 409 on the retry, which the callers turn into "exists, read
+# it". PATCH and PUT replace fields as a whole; credentialsValidator changes nothing.
+RETRY_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE", "POST"])
+BACKOFF_FACTOR = 0.5
+BACKOFF_MAX = 20.0
+BACKOFF_JITTER = 0.5
+RETRY_AFTER_MAX = 120.0
+
+
+def derive_vault_prefix(service_prefix):
+    """The v1.0 ``credentialrefs`` prefix next to a v2.0 service prefix (``.../api/v2.0`` -> ``.../api/v1.0``)."""
+    prefix = (service_prefix or DEFAULT_SERVICE_PREFIX).strip("/")
+    derived, count = re.subn(r"(^|/)v\d+(?:\.\d+)*$", r"\1v1.0", prefix)
+    return derived if count else "%s/api/v1.0" % prefix.split("/")[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
+
+def summarize_text(text, limit=200):
+    """A one-line summary of a non-JSON body: an HTML page's title/heading, or its first characters."""
+    text = text or ""
+    if re.search(r"<\s*(html|head|body|title|h1)\b", text, re.I):
+        for tag in ("title", "h1"):
+            match = re.search(r"<\s*%s[^>]*>(.*?)<\s*/\s*%s\s*>" % (tag, tag), text, re.I | re.S)
+            if match and match.group(1).strip():
+                return "HTML page from the gateway: %s" % " ".join(match.group(1).split())[:limit]
+        text = re.sub(r"<[^>]*>", " ", text)
+    text = " ".join(text.split())
+    return text[:limit] + ("..." if len(text) > limit else "")
+
+
+def _validations(body):
+    """The schema validations of an error body, one dict per property (values already redacted)."""
+    validations = []
+    for location, items in sorted((body.get("validations") or {}).items()):
+        for item in items or []:
+            if not isinstance(item, dict):
+                continue
+            messages = item.get("messages")
+            if isinstance(messages, str):
+                messages = [messages]
+            entry = dict(property=item.get("property"), messages=[str(m) for m in messages or []])
+            if location != "body":
+                entry["location"] = location
+            if "value" in item:
+                entry["value"] = item["value"]
+            validations.append(entry)
+    return validations
+
+
+class MarketplaceError(CloudError):
+    """A failed marketplace call, reduced to what a user needs (and nothing secret)."""
+
+    def __init__(self, method, path, status=None, message=None, translate_code=None, translate_parameters=None,
+                 validations=None, error_code=None, retries=0, hint=None, body=None):
+        self.method = method
+        self.path = path
+        self.status = status
+        self.message = message or ""
+        self.translate_code = translate_code
+        self.translate_parameters = translate_parameters or []
+        self.validations = validations or []
+        self.error_code = error_code  # the provider's code, from credentialsValidator
+        self.retries = retries
+        self.hint = hint
+        self.body = body  # the decoded (already redacted) error body
+        super(MarketplaceError, self).__init__(self.describe())
+
+    def describe(self):
+        text = "%s %s failed" % (self.method, self.path)
+        if self.status is not None:
+            text += ": HTTP %s" % self.status
+        if self.translate_code:
+            text += " %s" % self.translate_code
+        if self.message:
+            text += ": %s" % self.message
+        if self.error_code and self.error_code not in (self.message or ""):
+            text += " (provider error %s)" % self.error_code
+        if self.validations:
+            text += ": " + "; ".join(
+                "%s: %s" % (item.get("property") or "(body)", ", ".join(item.get("messages") or []) or "invalid")
+                for item in self.validations)
+        if self.retries and self.status in RETRY_STATUSES:
+            text += " (gave up after %d retries)" % self.retries
+        if self.hint:
+            text += ". " + self.hint
+        return text
+
+    def as_dict(self):
+        return dict(method=self.method, path=self.path, http_status=self.status, translate_code=self.translate_code,
+                    translate_parameters=self.translate_parameters, message=self.message,
+                    validations=self.validations, error_code=self.error_code, retries=self.retries)
+
+    @classmethod
+    def from_response(cls, method, path, status, body, retries=0, username=None):
+        """Build from a decoded, redacted error body (a dict, a list or a text summary)."""
+        kwargs = dict(status=status, retries=retries, body=body)
+        if isinstance(body, dict):
+            message = body.get("message") or body.get("statusText") or body.get("error")
+            if body.get("jsonSchemaValidation") and message == "Bad Request":
+                message = "Bad Request (schema validation)"
+            kwargs.update(message=message, translate_code=body.get("translateCode"),
+                          translate_parameters=body.get("translateParameters"), validations=_validations(body),
+                          error_code=body.get("errorCode"))
+        elif isinstance(body, str):
+            kwargs["message"] = body
+        if status == 401:
+            kwargs["hint"] = ("Check the user name and the API key (options username and api_key, or CLOUDBROKER_USERNAME "
+                              "and CLOUDBROKER_API_KEY)")
+        elif status == 403:
+            kwargs["hint"] = ("Check the permissions of user %r in the broker: only an admin or the account's creator may "
+                              "change an account and its credentials, and a user may only name his own teams and "
+                              "organizations" % username if username else "Check the user's permissions in the broker")
+        return cls(method, path, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# Retries
+# --------------------------------------------------------------------------------------------
+
+def _retry_supports(name):
+    try:
+        return name in inspect.signature(Retry.__init__).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class MarketplaceRetry(Retry):
+    """urllib3 ``Retry`` that also honours ``Retry-After`` on 502/504, with an upper bound on the wait."""
+
+    RETRY_AFTER_STATUS_CODES = frozenset([413]) | RETRY_STATUSES
+
+    def get_retry_after(self, response):
+        value = super(MarketplaceRetry, self).get_retry_after(response)
+        return None if value is None else min(value, RETRY_AFTER_MAX)
+
+
+def build_retry(max_retries):
+    """The retry policy: which statuses and methods, how often, how long (see the fragment's ``max_retries``)."""
+    kwargs = dict(total=max_retries, connect=max_retries, read=max_retries, status=max_retries, other=0,
+                  redirect=0, status_forcelist=RETRY_STATUSES, allowed_methods=RETRY_METHODS,
+                  backoff_factor=BACKOFF_FACTOR, respect_retry_after_header=True, raise_on_status=False,
+                  raise_on_redirect=False)
+    if _retry_supports("backoff_max"):
+        kwargs["backoff_max"] = BACKOFF_MAX
+    if _retry_supports("backoff_jitter"):  # urllib3 >= 2.0
+        kwargs["backoff_jitter"] = BACKOFF_JITTER
+    retry = MarketplaceRetry(**kwargs)
+    if not _retry_supports("backoff_max"):  # urllib3 1.x
+        retry.BACKOFF_MAX = BACKOFF_MAX
+    return retry
+
+
+def is_loopback(host):
+    host = (host or "").strip("[]").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def retries_of(response):
+    """How many retries urllib3 made before this response (0 if unknown)."""
+    retry = getattr(getattr(response, "raw", None), "retries", None)
+    return len(getattr(retry, "history", None) or ())
+
+
+def _reason(exc):
+    """The innermost reason of a requests/urllib3 exception, without the retry boilerplate."""
+    reason = exc
+    for _depth in range(6):
+        inner = getattr(reason, "reason", None)
+        if inner is None and getattr(reason, "args", None) and isinstance(reason.args[0], BaseException):
+            inner = reason.args[0]
+        if inner is None or inner is reason or not isinstance(inner, BaseException):
+            break
+        reason = inner
+    # urllib3: "HTTPConnection(host='h', port=1): Failed to ..." / "<...HTTPConnection object at 0x..>: Failed ..."
+    return re.sub(r"^(?:<[^>]*>|\w+\([^)]*\)): ", "", str(reason))
+
+
+# --------------------------------------------------------------------------------------------
+# The client
+# --------------------------------------------------------------------------------------------
+
+class MarketplaceClient:
+    """The HTTP side: URL building, auth headers, retries, decoding, redaction and error mapping."""
+
+    def __init__(self, url, username, api_key, service_prefix=DEFAULT_SERVICE_PREFIX, vault_prefix=None,
+                 validate_certs=True, ca_path=None, timeout=30.0, max_retries=10, session=None, on_secret=None):
+        self.url = url.rstrip("/")
+        self.username = username
+        self.service_prefix = (service_prefix or DEFAULT_SERVICE_PREFIX).strip("/")
+        self.vault_prefix = (vault_prefix or derive_vault_prefix(self.service_prefix)).strip("/")
+        self.timeout = timeout
+        self.verify = (ca_path or True) if validate_certs else False
+        self.redactor = Redactor(known=[api_key], on_secret=on_secret)
+        self.retries = 0  # retries needed by this client's requests (observability)
+        self.headers = {"username": username or "", "apikey": api_key or "", "Accept": "application/json",
+                        "User-Agent": "cloudbroker.alibaba/%s" % COLLECTION_VERSION}
+        # Loopback traffic never goes through a proxy from the environment (HTTP_PROXY without NO_PROXY).
+        self.proxies = {"http": None, "https": None, "all": None} if is_loopback(urlsplit(self.url).hostname) else None
+        if session is None:
+            session = requests.Session()
+            adapter = HTTPAdapter(max_retries=build_retry(max_retries))
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+        self.session = session
+
+    def endpoint(self, path, api="service"):
+        prefix = self.vault_prefix if api == "vault" else self.service_prefix
+        return "%s/%s/%s" % (self.url, prefix, path.lstrip("/"))
+
+    def request(self, method, path, body=None, params=None, api="service", ignore=()):
+        """Send one request; returns the decoded, redacted body (``None`` when empty, or when the answer's
+        HTTP status is one of ``ignore``). Raises ``MarketplaceError``."""
+        label = path.split("?")[0]
+        if body is not None:
+            self.redactor.collect(body)  # what we send (an AccessKey secret) is scrubbed from every answer
+        try:
+            response = self.session.request(method, self.endpoint(path, api), json=body, params=params,
+                                            headers=self.headers, timeout=self.timeout, verify=self.verify,
+                                            proxies=self.proxies, allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            raise MarketplaceError(method, label, message="TLS verification of %s failed: %s" % (
+                self.url, self.redactor.scrub(_reason(exc))),
+                hint="Give the broker's CA bundle with ca_path (CLOUDBROKER_CA_BUNDLE), or validate_certs=false "
+                     "for a test gateway") from None
+        except requests.exceptions.RequestException as exc:
+            raise MarketplaceError(method, label, message="could not reach %s: %s" % (
+                self.url, self.redactor.scrub(_reason(exc)))) from None
+        retried = retries_of(response)
+        self.retries += retried
+        data = self.decode(response)
+        if 200 <= response.status_code < 300:
+            return data
+        if response.status_code in ignore:
+            return None
+        raise MarketplaceError.from_response(method, label, response.status_code, data, retries=retried,
+                                             username=self.username)
+
+    def decode(self, response):
+        """JSON -> redacted Python data; an empty body -> None; anything else -> a redacted one-line summary."""
+        content = response.content or b""
+        if not content.strip():
+            return None
+        try:
+            data = response.json()
+        except ValueError:
+            return self.redactor.scrub(summarize_text(response.text))
+        return self.redactor.redact(data)
+
+    def get(self, path, params=None, api="service"):
+        """A GET that returns ``None`` on 404 (unknown or invisible, the same to this protocol)."""
+        return self.request("GET", path, params=params, api=api, ignore=(404,))
+
+    def paged(self, path, params=None, page_size=PAGE_SIZE):
+        """All items of a paged list: ``[{"total_rows": N}, item, ...]`` per page (docs section 8)."""
+        items = []
+        page = 1
+        while True:
+            query = dict(params or {})
+            query.update(limit=page_size, page=page)
+            data = self.request("GET", path, params=query) or []
+            if isinstance(data, dict):  # defensive: a tenant that wraps the list
+                data = data.get("data") or data.get("items") or []
+            total = None
+            if data and isinstance(data[0], dict) and "total_rows" in data[0] and len(data[0]) <= 2:
+                total = data[0].get("total_rows")
+                data = data[1:]
+            items.extend(data)
+            if not data or len(data) < page_size or (total is not None and len(items) >= int(total)):
+                return items
+            page += 1
