@@ -255,14 +255,21 @@ def account_of(task, client):
     return dict(accountId=account_id, basicInfo=dict(accountName=params["account"])), False
 
 
-def known_credential(params, purposes):
-    """``(account, credential)`` from ``known_account`` when it shows the credential exactly as wanted, else
-    ``None`` (then the task reads the account). Makes no request."""
+def known_account_of(params):
+    """``known_account`` when it is the account ``account`` names (and was read from the broker), else ``None``."""
     known = params["known_account"]
-    if not known or "credentials" not in known or known.get("provider_code") != params["provider_code"] \
+    if not known or "credentials" not in known or known.get("model_version") is None \
+            or known.get("provider_code") != params["provider_code"] \
             or params["account"] not in (known.get("account_id"), known.get("name")):
         return None
-    view = next((c for c in known["credentials"] if c.get("name") == params["name"]), None)
+    return known
+
+
+def known_credential(params, purposes):
+    """``(account, credential, view)`` from ``known_account`` when it shows the credential exactly as wanted,
+    else ``None`` (then the task reads the account). Makes no request."""
+    known = known_account_of(params)
+    view = next((c for c in known["credentials"] if c.get("name") == params["name"]), None) if known else None
     if view is None:
         return None
     current = embedded_credential(view)
@@ -291,7 +298,13 @@ def ensure_present(task, client, purposes):
         if params["test_connection"] and params["test_connection_when"] == "always":
             run_test(task, client, account, current, result)
         return result
-    account, exists = account_of(task, client)
+    known = known_account_of(params)
+    if known is not None and not any(c.get("name") == params["name"] for c in known["credentials"]):
+        # read in this play and without the credential: created without a second read (one created meanwhile
+        # answers 409 and is read back, see create_credential)
+        account, exists = dict(accountId=known["account_id"], basicInfo=dict(accountName=known.get("name"))), True
+    else:
+        account, exists = account_of(task, client)
     current = embedded_credential_named(account, params["name"]) if exists else None
     entities = associated_ids(params["business_entities"],
                               credential_view(current)["business_entities"] if current else {})
