@@ -46,8 +46,8 @@ def write_report(results, minimum, docs_dir):
         "run's shape: (a) trivial controller tasks (`set_fact`), (b) a trivial module (`ping`). CPU is the whole",
         "process tree's (user + system); peak RSS is the largest single process's.",
         "",
-        "Sizes not run this time (N=1000 takes well over an hour of this shared machine): %s." % (", ".join("N=%d" % n for n in (10, 100, 1000)
-                                            if n not in [r["accounts"] for r in results]) or "none"),
+        "Sizes not run this time (N=1000 takes well over an hour of this shared machine): %s."
+        % (", ".join("N=%d" % n for n in (10, 100, 1000) if n not in [r["accounts"] for r in results]) or "none"),
         "Before this work (issue 10) a no-change run cost ~4.5 CPU-s and 12 API requests per account.",
         "",
         "![CPU per account and per run](benchmarks.png)",
