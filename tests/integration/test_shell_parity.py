@@ -40,11 +40,17 @@ def normalize(value, key=""):
     return value
 
 
+# Targets that need variables only their own test module can give (seeded state, expected findings):
+# that module runs them through both shells itself, with ``run_logged`` and ``assert_same_results``.
+OWN_PARITY_TEST = {"ram_security_report": "test_ram_security_report.py::test_both_shells_report_the_same"}
+
+
 def targets():
-    return sorted(name for name in os.listdir(TARGETS) if os.path.isdir(os.path.join(TARGETS, name, "tasks")))
+    return sorted(name for name in os.listdir(TARGETS)
+                  if os.path.isdir(os.path.join(TARGETS, name, "tasks")) and name not in OWN_PARITY_TEST)
 
 
-def run_logged(ansible, target, prefix, connection, log_dir):
+def run_logged(ansible, target, prefix, connection, log_dir, extra_vars=None):
     log = os.path.join(log_dir, "%s-%s.jsonl" % (target, connection))
     env = {
         "CLOUDBROKER_RESULT_LOG": log,
@@ -52,7 +58,7 @@ def run_logged(ansible, target, prefix, connection, log_dir):
         "ANSIBLE_CALLBACKS_ENABLED": "result_log",
         "ANSIBLE_CONNECTION_PLUGINS": os.path.join(PLUGINS, "connection"),
     }
-    run = ansible.run_target(target, extra_vars={"resource_prefix": prefix}, extra_env=env,
+    run = ansible.run_target(target, extra_vars=dict(extra_vars or {}, resource_prefix=prefix), extra_env=env,
                              connection=connection)
     run.assert_ok()
     with open(log, encoding="utf-8") as handle:
@@ -65,6 +71,10 @@ def test_module_and_action_shells_agree(ansible, tmp_path, target):
     prefix = "p%s" % uuid.uuid4().hex[:8]
     on_controller = run_logged(ansible, target, prefix, "local", str(tmp_path))
     as_modules = run_logged(ansible, target, prefix, "remote_local", str(tmp_path))
+    assert_same_results(on_controller, as_modules)
+
+
+def assert_same_results(on_controller, as_modules):
     assert on_controller, "the target ran no task of the collection"
     assert [line["task"] for line in on_controller] == [line["task"] for line in as_modules]
     for local, remote in zip(on_controller, as_modules):
