@@ -19,11 +19,11 @@ import yaml
 from alibabacloud_ram20150501 import models as ram_models
 
 from conftest import REPO, AnsibleRunner, Sandbox
+from test_shell_parity import assert_same_results, run_logged
 
 pytestmark = pytest.mark.integration
 
 PLAYBOOK = os.path.join(REPO, "playbooks", "security_report.yml")
-PARITY_CONNECTIONS = os.path.join(REPO, "tests", "integration", "plugins", "connection")
 PASSWORD = "Sr-Passw0rd!-%s" % uuid.uuid4().hex[:6]  # not secret (sandbox), still must not leak
 
 
@@ -139,15 +139,12 @@ def test_target_refuses_to_prove_nothing(ansible, sandbox, tmp_path):
     assert sandbox.counters("ram") == {}
 
 
-@pytest.mark.parametrize("connection", ["local", "remote_local"])
-def test_target_finds_every_seeded_problem(ansible, seeded, tmp_path, connection):
-    """check -> apply -> check -> apply on the report file, and each seeded finding by id and resource; through
-    both shells (remote_local: the module runs, as for a task delegated to a jump host; see test_shell_parity)."""
+def test_target_finds_every_seeded_problem(ansible, seeded, tmp_path):
+    """check -> apply -> check -> apply on the report file, and each seeded finding by id and resource."""
     expected, unexpected = expected_and_unexpected(seeded)
     run = ansible.run_target("ram_security_report", extra_vars={
         "report_dir": str(tmp_path), "max_key_age_days": 0, "max_key_unused_days": 0,
-        "expected_findings": expected, "unexpected_findings": unexpected}, verbosity=2, connection=connection,
-        extra_env={"ANSIBLE_CONNECTION_PLUGINS": PARITY_CONNECTIONS}).assert_ok()
+        "expected_findings": expected, "unexpected_findings": unexpected}, verbosity=2).assert_ok()
     # changed: the first check-mode run, the run that wrote the file, the check-mode run to a new file
     assert run.recap()["localhost"]["changed"] == 3
     [report] = list(tmp_path.glob("*/report.md"))
@@ -319,3 +316,18 @@ def test_clean_account_reports_clean_through_the_playbook(clean_account, tmp_pat
     for secret in (key["access_key_secret"], clean_account["sandbox"].root["access_key_secret"]):
         for output in (check.output, first.output, second.output, text):
             assert secret not in output
+
+
+def test_both_shells_report_the_same(clean_account, tmp_path):
+    """The target through the action plugin (on the controller) and through the module (a connection that
+    is not local), on an account of its own so that nothing changes between the two runs; the report file
+    is removed in between so that both runs write it to the same path."""
+    reports = tmp_path / "reports"
+    variables = {"report_dir": str(reports), "unexpected_findings": [],
+                 "expected_findings": ["root_account_in_use:%s" % clean_account["sandbox"].root["account_id"]]}
+    prefix = "p%s" % uuid.uuid4().hex[:8]
+    runner = clean_account["runner"]
+    on_controller = run_logged(runner, "ram_security_report", prefix, "local", str(tmp_path), variables)
+    shutil.rmtree(str(reports))
+    as_modules = run_logged(runner, "ram_security_report", prefix, "remote_local", str(tmp_path), variables)
+    assert_same_results(on_controller, as_modules)
