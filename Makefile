@@ -41,7 +41,7 @@ NO_PROXY_ENV := env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy -u
 # tests of one file keep their order; a hung test must not eat CI's 90 minutes (SIGINT first,
 # so the fixtures stop their sandboxes).
 INTEGRATION_WORKERS ?= 2
-INTEGRATION_TIMEOUT ?= 45m
+INTEGRATION_TIMEOUT ?= 70m
 PYTEST_ARGS ?=
 
 .PHONY: help venv collection units integration sanity lint docs-lint cores cores-smoke options test sandbox demo build docs release-notes clean distclean bench bench-smoke

@@ -55,7 +55,7 @@ def write_inventory(directory, count):
             "ram_onboarding_user_name": "cb-bench-%04d" % (index + 1),
             "marketplace_onboarding_account_name": "Bench account %04d" % (index + 1),
             "marketplace_onboarding_credential_name": "bench-%04d" % (index + 1),
-            "marketplace_onboarding_credential_purpose": purposes[index % 3],
+            "marketplace_onboarding_credential_purpose": [purposes[index % 3]],
             "marketplace_onboarding_teams": ["team-a"],
         }
         with open(os.path.join(directory, "host_vars", host + ".yml"), "w", encoding="utf-8") as handle:

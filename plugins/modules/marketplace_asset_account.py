@@ -83,6 +83,17 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  known_account:
+    description:
+      - The account as a read earlier in the play returned it - an item of C(accounts) of
+        M(cloudbroker.alibaba.marketplace_asset_account_info) (with its default C(include_credentials=true)).
+        Used with O(state=present) only.
+      - When it is this account (the same id, O(name) and O(provider_code)) and shows it exactly as wanted,
+        the task reports no change without reading the account again (a no-change run of many accounts saves
+        a request per account). In every other case the account is read again and the changes are worked out
+        from that read (updates carry its C(modelVersion)), so a view that has become stale can delay a change
+        to the next run, but never causes a wrong write.
+    type: dict
 extends_documentation_fragment:
   - cloudbroker.alibaba.marketplace
   - cloudbroker.alibaba.attributes.actions

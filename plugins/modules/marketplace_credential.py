@@ -22,7 +22,8 @@ description:
     O(update_secret=on_create) the secret is sent only when the credential is created or when the stored
     access key ID differs from O(access_key_id) (a rotated key). The secret itself is never compared, so
     re-running a play does not change anything.
-  - The credential is found by O(name) within the account (a filtered list request, not a scan).
+  - The credential is found by O(name) among the credentials that the account's read carries (one
+    C(GET accounts/{id}), no list request).
   - Options that are not set leave the current value alone.
   - Secrets are never returned, shown in a diff or in an error, although the broker returns them on every
     read; the credential's access key ID is returned (RV(credential.access_key_id)).
@@ -118,12 +119,32 @@ options:
     description:
       - After the changes, ask the broker to test the stored credential against Alibaba Cloud
         (C(credentialsValidator), which signs an STS C(GetCallerIdentity) with the key). The test changes
-        nothing, so it does not affect C(changed); it runs on every run, not only after a change.
+        nothing, so it does not affect C(changed); O(test_connection_when) says whether it runs on every
+        run or only after a change.
       - If the provider rejects the key, the task fails with the provider's error code (for example
         C(InvalidAccessKeyId.Inactive) for a deactivated key) in the message and in
         RV(test_connection.error_code). Skipped in check mode and with O(state=absent).
     type: bool
     default: false
+  test_connection_when:
+    description:
+      - With O(test_connection=true) - V(always) tests on every run; V(changed) tests only when the task
+        created or changed the credential (a re-run that changes nothing makes no test, and no request to
+        Alibaba Cloud).
+    type: str
+    choices: [always, changed]
+    default: always
+  known_account:
+    description:
+      - The asset account as a read earlier in the play returned it - an item of C(accounts) of
+        M(cloudbroker.alibaba.marketplace_asset_account_info) (with its default C(include_credentials=true)),
+        or C(account) of M(cloudbroker.alibaba.marketplace_asset_account).
+      - When it is the account named by O(account) and shows the credential exactly as wanted, the task
+        reports no change without reading the account again (a no-change run of many accounts saves a
+        request per account). In every other case the account is read again and the changes are worked
+        out from that read, so a view that has become stale can delay a change to the next run, but
+        never causes a wrong write.
+    type: dict
   check_key_owner:
     description:
       - Before an AccessKey secret is sent to the broker, find out who the key belongs to (STS
@@ -261,7 +282,7 @@ secret_updated:
   type: bool
 test_connection:
   description: The result of the connection test.
-  returned: when O(test_connection=true) and O(state=present)
+  returned: when O(test_connection=true) and O(state=present) (with O(test_connection_when=changed), only when the credential changed)
   type: dict
   contains:
     status:

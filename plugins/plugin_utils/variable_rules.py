@@ -30,9 +30,11 @@ SECRET_VARIABLES = frozenset([
 # Set by the roles themselves (register / set_fact / include vars), not by users: not reported as unknown.
 INTERNAL_VARIABLES = frozenset([
     "ram_onboarding_user", "ram_onboarding_access_key", "ram_onboarding_usable_key_ids",
-    "marketplace_onboarding_account", "marketplace_onboarding_credential",
+    "marketplace_onboarding_account", "marketplace_onboarding_credential", "marketplace_onboarding_known_account",
+    "onboarding_marketplace_account", "onboarding_known_account",
+    "marketplace_onboarding_key_owner_checked",
     "onboarding_held_credential", "onboarding_key_identity", "onboarding_operator_identity",
-    "onboarding_account_number", "onboarding_user_keys", "onboarding_provider_credentials",
+    "onboarding_account_number", "onboarding_account_uid", "marketplace_onboarding_account_uid", "onboarding_user_keys", "onboarding_provider_credentials",
     "onboarding_stale_credentials", "onboarding_renamed_account",
 ])
 

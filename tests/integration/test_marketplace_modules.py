@@ -39,9 +39,7 @@ def as_user(sandbox, name):
     return {"CLOUDBROKER_USERNAME": name, "CLOUDBROKER_API_KEY": sandbox.user(name)["apikey"]}
 
 
-@pytest.mark.parametrize("target", ["marketplace_asset_account", "marketplace_credential"])
-def test_target(ansible, target):
-    ansible.run_target(target).assert_ok()
+# The target itself runs in test_shell_parity.py, through both shells.
 
 
 def account_task(name, **extra):

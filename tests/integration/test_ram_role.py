@@ -12,8 +12,7 @@ pytestmark = pytest.mark.integration
 ACCESS_ROLE = "ResourceDirectoryAccountAccessRole"
 
 
-def test_target(ansible):
-    ansible.run_target("ram_role").assert_ok()
+# The target itself runs in test_shell_parity.py, through both shells.
 
 
 @pytest.fixture(scope="module")

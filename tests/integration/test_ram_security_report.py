@@ -19,6 +19,7 @@ import yaml
 from alibabacloud_ram20150501 import models as ram_models
 
 from conftest import REPO, AnsibleRunner, Sandbox
+from test_shell_parity import assert_same_results, run_logged
 
 pytestmark = pytest.mark.integration
 
@@ -315,3 +316,18 @@ def test_clean_account_reports_clean_through_the_playbook(clean_account, tmp_pat
     for secret in (key["access_key_secret"], clean_account["sandbox"].root["access_key_secret"]):
         for output in (check.output, first.output, second.output, text):
             assert secret not in output
+
+
+def test_both_shells_report_the_same(clean_account, tmp_path):
+    """The target through the action plugin (on the controller) and through the module (a connection that
+    is not local), on an account of its own so that nothing changes between the two runs; the report file
+    is removed in between so that both runs write it to the same path."""
+    reports = tmp_path / "reports"
+    variables = {"report_dir": str(reports), "unexpected_findings": [],
+                 "expected_findings": ["root_account_in_use:%s" % clean_account["sandbox"].root["account_id"]]}
+    prefix = "p%s" % uuid.uuid4().hex[:8]
+    runner = clean_account["runner"]
+    on_controller = run_logged(runner, "ram_security_report", prefix, "local", str(tmp_path), variables)
+    shutil.rmtree(str(reports))
+    as_modules = run_logged(runner, "ram_security_report", prefix, "remote_local", str(tmp_path), variables)
+    assert_same_results(on_controller, as_modules)

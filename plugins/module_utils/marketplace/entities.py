@@ -51,6 +51,28 @@ def resolve_entities(client, given):
     return resolved
 
 
+def associated_ids(given, current):
+    """``given`` (the ``business_entities`` option) as ids without the catalogue, when every value is an id
+    the credential is already associated with (``current``: ``views.context_entities``); ``False`` when some
+    value needs the catalogue; ``None`` when ``given`` is not set.
+
+    The catalogue matches ids before names (``_lookup``), so a value equal to an associated id stands for
+    that entity: a no-change run needs no ``GET businessEntities``.
+    """
+    if given is None:
+        return None
+    resolved = {}
+    for option, _api, _ctx in ENTITY_KINDS:
+        known = (current or {}).get(option) or []
+        resolved[option] = []
+        for value in given.get(option) or []:
+            if value not in known:
+                return False
+            if value not in resolved[option]:
+                resolved[option].append(value)
+    return resolved
+
+
 def wanted_entities(current, wanted, purge):
     """The associations the credential should have (None: leave alone)."""
     if wanted is None:

@@ -104,6 +104,22 @@ def credential_view(credential, account=None):
     return view
 
 
+def embedded_credential(view):
+    """A credential view -> the wire fields it was made from (no secret), to compare it with what is wanted.
+
+    Used for a view a read earlier in the play returned (``known_account``); never sent to the broker.
+    """
+    credential = dict(id=view.get("id"), credentialName=view.get("name"),
+                      purpose=[purpose_to_wire(p) or p for p in view.get("purpose") or []],
+                      status=status_to_wire(view.get("status")),
+                      context=entities_to_context(view.get("business_entities") or {}))
+    if view.get("credential_ref_id"):
+        credential["crefId"] = view["credential_ref_id"]
+    elif view.get("secret_stored"):
+        credential["passwordFields"] = dict(accessKey=view.get("access_key_id") or REDACTED, secretKey=REDACTED)
+    return credential
+
+
 def account_view(account, include_credentials=True):
     """A (redacted) account object -> the collection's snake_case shape."""
     basic = account.get("basicInfo") or {}
