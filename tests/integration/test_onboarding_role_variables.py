@@ -104,3 +104,22 @@ def test_marketplace_onboarding_root_key_provider_codes_and_purge(world):
     assert "a provider code this collection does not onboard" not in listed.output
     assert sandbox.counters("marketplace") != {}
     assert json.dumps(sandbox.root["access_key_secret"]).strip('"') not in refused.output + listed.output
+
+
+def test_marketplace_onboarding_test_connection_always(world):
+    """An unchanged credential is tested again only with test_connection_always (a health check of the stored key)."""
+    sandbox, ansible = world.sandbox, world.ansible
+    account = "Health " + uuid.uuid4().hex[:6]
+    wanted = {"marketplace_onboarding_allow_root_access_key": True, "marketplace_onboarding_test_connection": True}
+    ansible.run_tasks(credential_play(sandbox, account, wanted)).assert_ok()
+    validator = "POST /cb-credential-service/api/v2.0/credentialsValidator"
+
+    sandbox.reset_counters("marketplace")
+    unchanged = ansible.run_tasks(credential_play(sandbox, account, wanted)).assert_ok()
+    assert unchanged.recap()["localhost"]["changed"] == 0
+    assert sandbox.counters("marketplace").get(validator, 0) == 0
+
+    sandbox.reset_counters("marketplace")
+    ansible.run_tasks(credential_play(sandbox, account, dict(
+        wanted, **{"marketplace_onboarding_test_connection_always": True}))).assert_ok()
+    assert sandbox.counters("marketplace").get(validator) == 1
