@@ -65,7 +65,7 @@ class Controller:
     def market(self, path, **params):
         admin = self.sandbox.admin
         response = self.sandbox.http.get(self.sandbox.marketplace_url + API + path, params=params, timeout=30,
-                                headers={"username": admin["username"], "apikey": admin["apikey"]})
+                                         headers={"username": admin["username"], "apikey": admin["apikey"]})
         response.raise_for_status()
         return response.json()
 

@@ -20,8 +20,8 @@ def vault_reference(sandbox):
     cref_id = "molecule-%s" % uuid.uuid4().hex[:8]
     admin = sandbox.admin
     response = sandbox.http.post(sandbox.marketplace_url + "/cb-credential-service/api/v1.0/credentialrefs",
-                             headers={"username": admin["username"], "apikey": admin["apikey"]}, timeout=30,
-                             json={"crefId": cref_id,
+                                 headers={"username": admin["username"], "apikey": admin["apikey"]}, timeout=30,
+                                 json={"crefId": cref_id,
                                    "credential": {"value": {"accessKey": "LTAIvaulted", "secretKey": "vaulted"}}})
     response.raise_for_status()
     return cref_id

@@ -77,16 +77,16 @@ def test_marketplace_onboarding_root_key_provider_codes_and_purge(world):
     assert all(c["credentialName"] != "root-key" for c in world.accounts()[account]["credentials"])
 
     ansible.run_tasks(credential_play(sandbox, account, {"marketplace_onboarding_allow_root_access_key": True,
-                                                        "marketplace_onboarding_teams": ["team-a"]})).assert_ok()
+                                                         "marketplace_onboarding_teams": ["team-a"]})).assert_ok()
     assert teams_of(credential_of(world, account)) == ["team-a"]
 
     # purge off: a team added keeps the one there; the default (on) leaves only the teams listed
-    ansible.run_tasks(credential_play(sandbox, account, {"marketplace_onboarding_allow_root_access_key": True,
-                                                        "marketplace_onboarding_teams": ["team-b"],
-                                                        "marketplace_onboarding_purge_business_entities": False})).assert_ok()
+    keep_others = {"marketplace_onboarding_allow_root_access_key": True, "marketplace_onboarding_teams": ["team-b"],
+                   "marketplace_onboarding_purge_business_entities": False}
+    ansible.run_tasks(credential_play(sandbox, account, keep_others)).assert_ok()
     assert teams_of(credential_of(world, account)) == ["team-a", "team-b"]
     ansible.run_tasks(credential_play(sandbox, account, {"marketplace_onboarding_allow_root_access_key": True,
-                                                        "marketplace_onboarding_teams": ["team-b"]})).assert_ok()
+                                                         "marketplace_onboarding_teams": ["team-b"]})).assert_ok()
     assert teams_of(credential_of(world, account)) == ["team-b"]
 
     # a provider code this tenant does not list is refused before any call; listing it lets it through the check

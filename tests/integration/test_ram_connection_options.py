@@ -47,14 +47,16 @@ def test_assume_role_session_name_and_duration(ansible, sandbox, role_account, t
 
     # longer than the role allows: STS refuses it, named with the role
     sandbox.reset_counters("ram")
-    too_long = ansible.run_tasks([identity_task(**{"assume_role_arn": role.arn, "assume_role_duration": 7200})], extra_env=env)
+    too_long = ansible.run_tasks([identity_task(**{"assume_role_arn": role.arn, "assume_role_duration": 7200})],
+                                 extra_env=env)
     assert too_long.rc != 0
     assert "AssumeRole of %s was refused: InvalidParameter.DurationSeconds" % role.arn in too_long.output
     assert sandbox.counters("ram") == {"AssumeRole": 1}  # refused, nothing else asked
 
     # outside what STS accepts at all: refused before any call
     sandbox.reset_counters("ram")
-    too_short = ansible.run_tasks([identity_task(**{"assume_role_arn": role.arn, "assume_role_duration": 600})], extra_env=env)
+    too_short = ansible.run_tasks([identity_task(**{"assume_role_arn": role.arn, "assume_role_duration": 600})],
+                                  extra_env=env)
     assert too_short.rc != 0 and "assume_role_duration must be between 900 and 43200, got 600." in too_short.output
     bad_session = ansible.run_tasks([identity_task(assume_role_arn=role.arn, assume_role_session_name="a b")],
                                     extra_env=env)
@@ -67,15 +69,16 @@ def test_region_chooses_the_sts_endpoint_of_assume_role(ansible, sandbox, role_a
     it, and the local STS was not asked); an sts_endpoint wins over the region."""
     _account_id, role, env = role_account
     sandbox.reset_counters("ram")
+    no_sts_endpoint = dict(env, ALIBABA_CLOUD_STS_ENDPOINT=None)
     regional = ansible.run_tasks([identity_task(**{"assume_role_arn": role.arn, "region": "cn-shanghai",
-                                                   "connect_timeout": 2, "max_retries": 0})], extra_env=dict(env, ALIBABA_CLOUD_STS_ENDPOINT=None))
+                                                   "connect_timeout": 2, "max_retries": 0})], extra_env=no_sts_endpoint)
     assert regional.rc != 0
     assert "AssumeRole of %s could not reach the STS endpoint sts.cn-shanghai.aliyuncs.com" % role.arn \
         in regional.output or "(STS endpoint sts.cn-shanghai.aliyuncs.com)" in regional.output
     assert sandbox.counters("ram") == {}
 
     ansible.run_tasks([identity_task(**{"assume_role_arn": role.arn, "region": "cn-shanghai",
-                                         "sts_endpoint": sandbox.ram_url})],
+                                        "sts_endpoint": sandbox.ram_url})],
                       extra_env=env).assert_ok()
     assert sandbox.counters("ram").get("AssumeRole") == 1
 

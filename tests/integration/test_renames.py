@@ -53,7 +53,7 @@ class World:
     def market(self, method, path, **kwargs):
         admin = self.sandbox.admin
         return self.sandbox.http.request(method, self.sandbox.marketplace_url + API + path, timeout=30,
-                                headers={"username": admin["username"], "apikey": admin["apikey"]}, **kwargs)
+                                         headers={"username": admin["username"], "apikey": admin["apikey"]}, **kwargs)
 
     def keys(self):
         body = self.ram.list_access_keys(ram_models.ListAccessKeysRequest(user_name=BASE["ram_onboarding_user_name"]))

@@ -65,7 +65,8 @@ def account_status(sandbox, name):
 
 def ca_cases(other_ca):
     """No CA given (the system's and certifi's CAs only), and a CA that is not the one that signed the service."""
-    return {"no CA given": NO_CA, "another CA": {"ALIBABA_CLOUD_CA_BUNDLE": other_ca, "CLOUDBROKER_CA_BUNDLE": other_ca}}
+    return {"no CA given": NO_CA,
+            "another CA": {"ALIBABA_CLOUD_CA_BUNDLE": other_ca, "CLOUDBROKER_CA_BUNDLE": other_ca}}
 
 
 # -- RAM ---------------------------------------------------------------------------------------------------------

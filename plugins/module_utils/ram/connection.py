@@ -214,7 +214,6 @@ if HAS_RAM_SDK:
                 raise CredentialException("AssumeRole of %s could not reach the STS endpoint %s: %s" % (
                     self._role_arn, self._sts_endpoint, describe_transport_failure(error))) from None
 
-
     class EcsRoleProvider(EcsRamRoleCredentialsProvider):
         """The library's ECS RAM role provider, with its failures worded to name the role and where it was asked.
 
