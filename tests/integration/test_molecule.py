@@ -22,7 +22,7 @@ def vault_reference(sandbox):
     response = sandbox.http.post(sandbox.marketplace_url + "/cb-credential-service/api/v1.0/credentialrefs",
                                  headers={"username": admin["username"], "apikey": admin["apikey"]}, timeout=30,
                                  json={"crefId": cref_id,
-                                   "credential": {"value": {"accessKey": "LTAIvaulted", "secretKey": "vaulted"}}})
+                                       "credential": {"value": {"accessKey": "LTAIvaulted", "secretKey": "vaulted"}}})
     response.raise_for_status()
     return cref_id
 
