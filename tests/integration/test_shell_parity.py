@@ -25,6 +25,7 @@ VOLATILE_KEY = re.compile(r"(^|_)(id|ids|date|time|secret|seed|token|serial_numb
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 ACCESS_KEY_ID = re.compile(r"\bLTAI[0-9A-Za-z]{8,40}\b")
 DIGEST = re.compile(r"\b[0-9a-f]{32,64}\b")  # a signature's string-to-sign, a request's nonce
+TEMP_PATH = re.compile(r"\bansible\.[A-Za-z0-9_]{8}(?=[-/])")  # ansible.builtin.tempfile: a new name per run
 UUID = re.compile(r"\b[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\b")  # request ids
 
 
@@ -34,7 +35,8 @@ def normalize(value, key=""):
     if isinstance(value, list):
         return [normalize(item, key) for item in value]
     if isinstance(value, str):
-        for pattern, mask in ((TIMESTAMP, "<time>"), (ACCESS_KEY_ID, "<key id>"), (UUID, "<uuid>"), (DIGEST, "<digest>")):
+        for pattern, mask in ((TIMESTAMP, "<time>"), (ACCESS_KEY_ID, "<key id>"), (UUID, "<uuid>"), (DIGEST, "<digest>"),
+                               (TEMP_PATH, "ansible.<tmp>")):
             value = pattern.sub(mask, value)
         return value
     return value
