@@ -99,9 +99,9 @@ def check_credential_options(params):
         from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.identity import check_sts_endpoint
 
         check_sts_endpoint(params["sts_endpoint"])
-    if params["sts_ca_path"] and not os.path.isfile(params["sts_ca_path"]):
+    if params.get("sts_ca_path") and not os.path.isfile(params.get("sts_ca_path")):
         raise InputError("sts_ca_path %r is not a readable file (a PEM bundle of the CA certificates that sign "
-                         "the STS endpoint's certificate)." % params["sts_ca_path"], option="sts_ca_path")
+                         "the STS endpoint's certificate)." % params.get("sts_ca_path"), option="sts_ca_path")
     return purposes
 
 
@@ -206,7 +206,7 @@ def check_key_owner(task):
     from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.identity import identity_of_key
 
     try:
-        identity = identity_of_key(dict(sts_endpoint=params["sts_endpoint"], ca_path=params["sts_ca_path"]),
+        identity = identity_of_key(dict(sts_endpoint=params["sts_endpoint"], ca_path=params.get("sts_ca_path")),
                                    params["access_key_id"], params["access_key_secret"])
     except RamError as error:
         task.warn("Could not verify who access key %s belongs to (%s); it is stored unverified. Use "
