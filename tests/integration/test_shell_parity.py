@@ -35,8 +35,9 @@ def normalize(value, key=""):
     if isinstance(value, list):
         return [normalize(item, key) for item in value]
     if isinstance(value, str):
-        for pattern, mask in ((TIMESTAMP, "<time>"), (ACCESS_KEY_ID, "<key id>"), (UUID, "<uuid>"), (DIGEST, "<digest>"),
-                               (TEMP_PATH, "ansible.<tmp>")):
+        masks = ((TIMESTAMP, "<time>"), (ACCESS_KEY_ID, "<key id>"), (UUID, "<uuid>"), (DIGEST, "<digest>"),
+                 (TEMP_PATH, "ansible.<tmp>"))
+        for pattern, mask in masks:
             value = pattern.sub(mask, value)
         return value
     return value
