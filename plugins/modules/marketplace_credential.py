@@ -119,6 +119,12 @@ options:
       - After the changes, ask the broker to test the stored credential against Alibaba Cloud
         (C(credentialsValidator), which signs an STS C(GetCallerIdentity) with the key). The test changes
         nothing, so it does not affect C(changed); it runs on every run, not only after a change.
+      - When a new secret is to be sent (a new credential, or another key), the key is first tested
+        I(inline), before it is stored - a key the provider rejects never replaces the stored one: the task
+        fails naming the provider's error, and the credential is left as it was
+        (RV(test_connection.stage=before_store)).
+      - A test the broker cannot run because the provider throttles or fails (C(CO502_PROVIDER_UNREACHABLE))
+        is retried within O(max_retries) and O(retry_timeout).
       - If the provider rejects the key, the task fails with the provider's error code (for example
         C(InvalidAccessKeyId.Inactive) for a deactivated key) in the message and in
         RV(test_connection.error_code). Skipped in check mode and with O(state=absent).
@@ -253,6 +259,13 @@ secret_updated:
   description: Whether this run sent (or, in check mode, would send) a secret to the broker.
   returned: always
   type: bool
+replaced_access_key_id:
+  description:
+    - The AccessKey ID the credential held before this run stored another key (the key this run
+      displaced: its owner may delete it); V(null) when no key was replaced.
+  returned: when O(state=present)
+  type: str
+  sample: LTAI5tOldOldOldOldOldOld
 test_connection:
   description: The result of the connection test.
   returned: when O(test_connection=true) and O(state=present)
@@ -261,6 +274,10 @@ test_connection:
     status:
       description: C(success), C(failure), or C(skipped) (check mode).
       type: str
+    stage:
+      description: C(before_store) when a new key failed the inline test before it was stored (nothing was written).
+      type: str
+      returned: when the inline test failed
     message:
       description: The broker's message.
       type: str

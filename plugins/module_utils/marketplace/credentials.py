@@ -30,6 +30,7 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.ap
     list_credentials,
     patch_credential,
     resolve_account,
+    validate_inline_credential,
     validate_stored_credential,
 )
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.entities import (
@@ -220,6 +221,26 @@ def run_test(task, client, account, credential, result):
         identity=camel_dict_to_snake_dict(answer.get("identity") or {}))
 
 
+def test_before_storing(task, client, account, payload):
+    """``test_connection`` with a new secret: the broker tests the key inline *before* it replaces what the
+    credential stores, so a key that does not work never displaces one that does. Raises ``TaskFailed``
+    (nothing written) when the provider rejects the key, or when it cannot be asked within the retry budget."""
+    params = task.params
+    if task.check_mode or not params["test_connection"] or "passwordFields" not in payload:
+        return
+    try:
+        validate_inline_credential(client, params["provider_code"], payload["passwordFields"],
+                                   (account.get("advancedInfo") or {}).get("accountNumber"))
+    except MarketplaceError as error:
+        code = error.error_code or error.translate_code or ("HTTP %s" % error.status)
+        raise TaskFailed("Access key %s failed the test connection before it was stored; credential %r (account %s) "
+                         "was left as it was: %s: %s" % (params["access_key_id"], params["name"], account["accountId"],
+                                                         code, error.describe()),
+                         test_connection=dict(status="failure", stage="before_store", message=error.message,
+                                              error_code=error.error_code, translate_code=error.translate_code,
+                                              http_status=error.status)) from None
+
+
 # --------------------------------------------------------------------------------------------
 # marketplace_credential: the run
 # --------------------------------------------------------------------------------------------
@@ -245,6 +266,7 @@ def account_of(task, client):
 def ensure_present(task, client, purposes):
     params = task.params
     account, exists = account_of(task, client)
+    replaced, tested = None, False
     entities = resolve_entities(client, params["business_entities"])
     current = find_credential(client, account["accountId"], params["name"]) if exists else None
     if current is None:
@@ -252,6 +274,8 @@ def ensure_present(task, client, purposes):
         secret, changed, before, marker = "passwordFields" in payload, True, {}, None
         if secret:
             check_key_owner(task)
+            test_before_storing(task, client, account, payload)
+            tested = True
             marker = "(stored)"
         if task.check_mode:
             after = predicted(None, payload)
@@ -266,13 +290,17 @@ def ensure_present(task, client, purposes):
         changed = bool(changes)
         if secret:
             check_key_owner(task)
+            if not tested:  # a create that answered 409 (created meanwhile) tested this key already
+                test_before_storing(task, client, account, changes)
             marker = "(updated)"
+            replaced = credential_view(current, account)["access_key_id"]
         after = current
         if changes:
             after = predicted(current, changes) if task.check_mode else \
                 patch_credential(client, account["accountId"], current["id"], changes)
     view = credential_view(after, account)
-    result = dict(changed=changed, credential=view, secret_updated=secret)
+    result = dict(changed=changed, credential=view, secret_updated=secret,
+                  replaced_access_key_id=replaced if replaced != params["access_key_id"] else None)
     if task.diff:
         result["diff"] = dict(before=before, after=diff_view(view, marker))
     if params["test_connection"]:
