@@ -121,8 +121,8 @@ options:
         nothing, so it does not affect C(changed); it runs on every run, not only after a change.
       - When a new secret is to be sent (a new credential, or another key), the key is first tested
         I(inline), before it is stored - a key the provider rejects never replaces the stored one: the task
-        fails naming the provider's error, and the credential is left as it was
-        (RV(test_connection.stage=before_store)).
+        fails naming the provider's error, and the credential is left as it was. That test is the task's
+        test (RV(test_connection.stage=before_store)); the stored key is not tested a second time.
       - A test the broker cannot run because the provider throttles or fails (C(CO502_PROVIDER_UNREACHABLE))
         is retried within O(max_retries) and O(retry_timeout).
       - If the provider rejects the key, the task fails with the provider's error code (for example
@@ -275,9 +275,11 @@ test_connection:
       description: C(success), C(failure), or C(skipped) (check mode).
       type: str
     stage:
-      description: C(before_store) when a new key failed the inline test before it was stored (nothing was written).
+      description:
+        - C(before_store) when this task sent a new key and tested it inline before storing it (when that test
+          failed, nothing was written).
       type: str
-      returned: when the inline test failed
+      returned: when a new key was tested inline
     message:
       description: The broker's message.
       type: str

@@ -202,10 +202,17 @@ def check_key_owner(task):
                          % (params["access_key_id"], identity.get("account_id")))
 
 
-def run_test(task, client, account, credential, result):
-    """``test_connection``: the broker tests the stored credential; a rejection fails the task with the result."""
+def run_test(task, client, account, credential, result, tested_inline=None):
+    """``test_connection``: the broker tests the stored credential; a rejection fails the task with the result.
+    ``tested_inline``: the answer of the inline test of the key this task has just stored (not tested twice)."""
     if task.check_mode:
         result["test_connection"] = dict(status="skipped", message="not tested in check mode")
+        return
+    if tested_inline is not None:
+        result["test_connection"] = dict(
+            status=tested_inline.get("status") or "success", stage="before_store", message=tested_inline.get("message"),
+            translate_code=tested_inline.get("translateCode"), error_code=None,
+            identity=camel_dict_to_snake_dict(tested_inline.get("identity") or {}))
         return
     try:
         answer = validate_stored_credential(client, account["accountId"], credential["id"]) or {}
@@ -213,8 +220,9 @@ def run_test(task, client, account, credential, result):
         result["test_connection"] = dict(status="failure", message=error.message, error_code=error.error_code,
                                          translate_code=error.translate_code, http_status=error.status)
         code = error.error_code or error.translate_code or ("HTTP %s" % error.status)
-        raise TaskFailed("Test connection of credential %r (account %s) failed: %s: %s" % (
-            credential.get("credentialName"), account["accountId"], code, error.message), **result) from None
+        raise TaskFailed("Test connection of credential %r (account %s) failed: %s: %s%s" % (
+            credential.get("credentialName"), account["accountId"], code, error.message,
+            " (%s)" % error.gave_up if error.gave_up else ""), **result) from None
     result["test_connection"] = dict(
         status=answer.get("status") or "success", message=answer.get("message"),
         translate_code=answer.get("translateCode"), error_code=None,
@@ -227,10 +235,10 @@ def test_before_storing(task, client, account, payload):
     (nothing written) when the provider rejects the key, or when it cannot be asked within the retry budget."""
     params = task.params
     if task.check_mode or not params["test_connection"] or "passwordFields" not in payload:
-        return
+        return None
     try:
-        validate_inline_credential(client, params["provider_code"], payload["passwordFields"],
-                                   (account.get("advancedInfo") or {}).get("accountNumber"))
+        return validate_inline_credential(client, params["provider_code"], payload["passwordFields"],
+                                          (account.get("advancedInfo") or {}).get("accountNumber")) or {}
     except MarketplaceError as error:
         code = error.error_code or error.translate_code or ("HTTP %s" % error.status)
         raise TaskFailed("Access key %s failed the test connection before it was stored; credential %r (account %s) "
@@ -266,7 +274,7 @@ def account_of(task, client):
 def ensure_present(task, client, purposes):
     params = task.params
     account, exists = account_of(task, client)
-    replaced, tested = None, False
+    replaced, tested = None, None
     entities = resolve_entities(client, params["business_entities"])
     current = find_credential(client, account["accountId"], params["name"]) if exists else None
     if current is None:
@@ -274,8 +282,7 @@ def ensure_present(task, client, purposes):
         secret, changed, before, marker = "passwordFields" in payload, True, {}, None
         if secret:
             check_key_owner(task)
-            test_before_storing(task, client, account, payload)
-            tested = True
+            tested = test_before_storing(task, client, account, payload)
             marker = "(stored)"
         if task.check_mode:
             after = predicted(None, payload)
@@ -290,8 +297,8 @@ def ensure_present(task, client, purposes):
         changed = bool(changes)
         if secret:
             check_key_owner(task)
-            if not tested:  # a create that answered 409 (created meanwhile) tested this key already
-                test_before_storing(task, client, account, changes)
+            if tested is None:  # a create that answered 409 (created meanwhile) tested this key already
+                tested = test_before_storing(task, client, account, changes)
             marker = "(updated)"
             replaced = credential_view(current, account)["access_key_id"]
         after = current
@@ -304,7 +311,7 @@ def ensure_present(task, client, purposes):
     if task.diff:
         result["diff"] = dict(before=before, after=diff_view(view, marker))
     if params["test_connection"]:
-        run_test(task, client, account, after, result)
+        run_test(task, client, account, after, result, tested if secret else None)
     return result
 
 
