@@ -41,7 +41,7 @@ NO_PROXY_ENV := env -u HTTP_PROXY -u http_proxy -u HTTPS_PROXY -u https_proxy -u
 # tests of one file keep their order; a hung test must not eat CI's 90 minutes (SIGINT first,
 # so the fixtures stop their sandboxes).
 INTEGRATION_WORKERS ?= 2
-INTEGRATION_TIMEOUT ?= 45m
+INTEGRATION_TIMEOUT ?= 70m
 PYTEST_ARGS ?=
 
 .PHONY: help venv collection units integration sanity lint docs-lint cores cores-smoke options test sandbox demo build docs release-notes clean distclean bench bench-smoke chaos chaos-smoke
@@ -174,7 +174,7 @@ chaos-smoke: venv collection ## the chaos scenarios at smoke size, as a make tes
 sandbox: venv ## run the local RAM + marketplace services in the foreground (state in .sandbox)
 	$(NO_PROXY_ENV) $(PY) tests/sandbox/run.py --state-dir .sandbox --ram-port 18765 --marketplace-port 18766
 
-demo: venv collection ## fresh sandbox, onboard.yml twice (second run changed=0), summary.yml
+demo: venv collection ## fresh seeded HTTPS sandbox: a Resource Directory onboarded twice through AssumeRole (2nd run changed=0), summary.yml
 	$(NO_PROXY_ENV) $(REPO)/scripts/demo.sh
 
 # --- packaging and cleanup -------------------------------------------------------------------

@@ -22,10 +22,8 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
-import requests
 import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -57,7 +55,7 @@ def write_inventory(directory, count):
             "ram_onboarding_user_name": "cb-bench-%04d" % (index + 1),
             "marketplace_onboarding_account_name": "Bench account %04d" % (index + 1),
             "marketplace_onboarding_credential_name": "bench-%04d" % (index + 1),
-            "marketplace_onboarding_credential_purpose": purposes[index % 3],
+            "marketplace_onboarding_credential_purpose": [purposes[index % 3]],
             "marketplace_onboarding_teams": ["team-a"],
         }
         with open(os.path.join(directory, "host_vars", host + ".yml"), "w", encoding="utf-8") as handle:

@@ -48,7 +48,8 @@ def write_report(results, minimum, docs_dir):
         "",
         "![CPU per account and per run](benchmarks.png)",
         "",
-        "| N | run | wall s | CPU s | CPU s / account | peak RSS MB | module runs / account | controller tasks / account | RAM req / account | marketplace req / account |",
+        "| N | run | wall s | CPU s | CPU s / account | peak RSS MB | module runs / account "
+        "| controller tasks / account | RAM req / account | marketplace req / account |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:

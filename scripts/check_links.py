@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Check the internal links of a built HTML site (make docs): every relative href/src must name a file of the
 site and, with a #fragment, an element id (or a named anchor) in that file. Site-absolute paths (/...) are
 taken relative to the site root, where the site is served. External links are not fetched.

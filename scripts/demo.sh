@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# The onboarding demo on a fresh local sandbox (`make demo`).
+# The onboarding demo on a fresh local sandbox (`make demo`): a whole Resource Directory, many accounts.
 #
-#  1. starts tests/sandbox/run.py in the background with state in .sandbox/demo (removed first);
-#  2. waits for endpoints.json, then sources sandbox.env (credentials of the LOCAL services only);
-#  3. runs playbooks/onboard.yml twice with examples/inventory: the second run must report
+#  1. starts tests/sandbox/run.py --seed --tls in the background with state in .sandbox/demo (removed
+#     first): a management account, member accounts in folders, one member that joined by invitation;
+#  2. waits for endpoints.json, sources sandbox.env (credentials of the LOCAL services only), then
+#     replaces the root key by the key of the management account's RAM user cloudbroker-automation:
+#     the ONE central identity (root cannot AssumeRole);
+#  3. lists the accounts with the cloudbroker.alibaba.resource_directory inventory plugin;
+#  4. runs playbooks/onboard_directory.yml twice with examples/resource_directory: the invited member
+#     gets its access role with its own key first, then every account is onboarded through AssumeRole
+#     (one asset account per account, its own UID as account number); the second run must report
 #     changed=0 (and failed=0) for every host in the recap;
-#  4. runs playbooks/summary.yml when it exists;
-#  5. stops the sandbox on exit, whatever happened.
+#  5. runs playbooks/summary.yml;
+#  6. stops the sandbox on exit, whatever happened.
 #
 # Environment: DEMO_STATE_DIR (default .sandbox/demo), DEMO_TIMEOUT seconds to wait for the
 # sandbox (default 60), PYTHON (default .venv/bin/python).
@@ -19,7 +25,7 @@ python="${PYTHON:-$repo/.venv/bin/python}"
 bin_dir="$(dirname "$python")"
 state_dir="${DEMO_STATE_DIR:-$repo/.sandbox/demo}"
 timeout="${DEMO_TIMEOUT:-60}"
-inventory="examples/inventory"
+inventory="examples/resource_directory"
 log_dir="$repo/.build/demo"
 
 # Loopback only: the SDK honours HTTP(S)_PROXY and ignores NO_PROXY.
@@ -36,7 +42,7 @@ fi
 
 say() { printf '\n=== demo: %s\n' "$*"; }
 
-for required in playbooks/onboard.yml "$inventory"; do
+for required in playbooks/onboard_directory.yml "$inventory"; do
     if [ ! -e "$required" ]; then
         echo "demo: $required is missing" >&2
         exit 1
@@ -64,7 +70,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 say "starting the sandbox (state in ${state_dir#"$repo"/})"
-"$python" tests/sandbox/run.py --state-dir "$state_dir" --quiet >"$state_dir/sandbox.log" 2>&1 &
+"$python" tests/sandbox/run.py --state-dir "$state_dir" --seed --tls --quiet >"$state_dir/sandbox.log" 2>&1 &
 sandbox_pid=$!
 
 deadline=$((SECONDS + timeout))
@@ -84,7 +90,26 @@ done
 cat "$state_dir/endpoints.json"; echo
 # shellcheck source=/dev/null
 source "$state_dir/sandbox.env"
-echo "demo: environment from $state_dir/sandbox.env (root credentials: $state_dir/root-credentials.json)"
+echo "demo: environment from $state_dir/sandbox.env (every account's root key: $state_dir/credentials/)"
+
+# The central identity: the management account's automation user, not the root key of sandbox.env.
+central="$("$python" -c 'import json, sys
+accounts = json.load(open(sys.argv[1]))
+user = next(a for a in accounts if a.get("user_name") == "cloudbroker-automation")
+invited = [a for a in accounts if a.get("join_method") == "invited" and not a.get("management")]
+print(user["credentials_file"])
+print(json.dumps({"rd_member_credentials_files": {a["account_id"]: a["credentials_file"] for a in invited}}))' \
+    "$state_dir/accounts.json")"
+central_file="$(sed -n 1p <<<"$central")"
+member_keys="$(sed -n 2p <<<"$central")"
+ALIBABA_CLOUD_ACCESS_KEY_ID="$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["access_key_id"])' "$central_file")"
+ALIBABA_CLOUD_ACCESS_KEY_SECRET="$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["access_key_secret"])' "$central_file")"
+export ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET
+echo "demo: central identity: RAM user cloudbroker-automation of the management account ($central_file)"
+echo "demo: the invited member's own key, for its access role only: $member_keys"
+
+say "the Resource Directory, as the inventory plugin sees it"
+"$bin_dir/ansible-inventory" -i "$inventory" --graph
 
 # --- playbooks -------------------------------------------------------------------------------
 # run_playbook NAME LOG [ansible-playbook args...]: runs, shows and keeps the output.
@@ -119,10 +144,12 @@ recap_check() {
         }'
 }
 
-run_playbook "onboard.yml, first run" "$log_dir/onboard-1.log" playbooks/onboard.yml
-run_playbook "onboard.yml, second run (must change nothing)" "$log_dir/onboard-2.log" playbooks/onboard.yml
+run_playbook "onboard_directory.yml, first run" "$log_dir/onboard-1.log" playbooks/onboard_directory.yml \
+    -e "$member_keys"
+run_playbook "onboard_directory.yml, second run (must change nothing)" "$log_dir/onboard-2.log" \
+    playbooks/onboard_directory.yml -e "$member_keys"
 if ! recap_check "$log_dir/onboard-2.log"; then
-    echo "demo: the second run of onboard.yml changed something; output in $log_dir/onboard-2.log" >&2
+    echo "demo: the second run of onboard_directory.yml changed something; output in $log_dir/onboard-2.log" >&2
     exit 1
 fi
 echo "demo: second run changed nothing"
@@ -131,4 +158,4 @@ if [ -e playbooks/summary.yml ]; then
     run_playbook "summary.yml" "$log_dir/summary.log" playbooks/summary.yml
 fi
 
-say "done: onboarding converged, the second run reported changed=0"
+say "done: every account of the directory onboarded through AssumeRole from one central identity; the second run reported changed=0"

@@ -24,13 +24,14 @@ antsibull-docs sphinx-init --use-current --fail-on-error --dest-dir "$dest" \
     "$namespace.$name" >/dev/null
 cat >> "$dest/conf.py" <<'CONF'
 
-# Offline build (scripts/docs.sh): no intersphinx inventories are fetched. The two labels of the Ansible docs
+# Offline build (scripts/docs.sh): no intersphinx inventories are fetched. The labels of the Ansible docs
 # that antsibull-docs' pages refer to resolve to their pages on docs.ansible.com; any other unresolved
-# reference still fails the build (-W).
+# reference still fails the build (-W): add its page here.
 intersphinx_mapping = {}
 ANSIBLE_DOCS_LABELS = {
     'common_return_values': 'reference_appendices/common_return_values.html',
     'ansible_configuration_settings': 'reference_appendices/config.html',
+    'action_plugins': 'plugins/action.html',
 }
 
 

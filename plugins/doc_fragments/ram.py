@@ -97,7 +97,23 @@ options:
     description:
       - STS endpoint (GetCallerIdentity, AssumeRole), in the same forms as O(ram_endpoint).
       - If not set, E(ALIBABA_CLOUD_STS_ENDPOINT); the default is C(sts.aliyuncs.com).
+      - C(alibabacloud-credentials) always speaks HTTPS to STS for O(assume_role_arn), whatever the scheme
+        given here; only the host and port are used for it.
     type: str
+  resourcemanager_endpoint:
+    description:
+      - Resource Manager endpoint (Resource Directory), in the same forms as O(ram_endpoint).
+      - If not set, E(ALIBABA_CLOUD_RESOURCEMANAGER_ENDPOINT); the default is C(resourcemanager.aliyuncs.com).
+    type: str
+  ca_path:
+    description:
+      - PEM file of CA certificates to trust for the RAM, STS and Resource Manager endpoints, in addition to
+        the SDK's bundle (C(certifi)); for endpoints behind a private CA, such as a TLS-inspecting proxy or
+        the collection's local services started with C(--tls).
+      - It also applies to the AssumeRole call of O(assume_role_arn) (the credential library takes no CA
+        option of its own; the collection hands this file to its HTTP layer).
+      - If not set, E(ALIBABA_CLOUD_CA_BUNDLE).
+    type: path
   connect_timeout:
     description: Connection timeout in seconds, 1-300.
     type: int

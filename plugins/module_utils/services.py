@@ -44,7 +44,7 @@ def _service(name):
 
 def expected_failures(services):
     """Exceptions (besides ``CloudError``) the libraries behind ``services`` report expected failures with."""
-    return (_ram().CredentialException,) if "ram" in services else ()
+    return _ram().CREDENTIAL_FAILURES if "ram" in services else ()
 
 
 def services_spec(services):

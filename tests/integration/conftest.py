@@ -109,6 +109,7 @@ class Sandbox:
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET": self.root["access_key_secret"],
             "ALIBABA_CLOUD_RAM_ENDPOINT": self.ram_url,
             "ALIBABA_CLOUD_STS_ENDPOINT": self.ram_url,
+            "ALIBABA_CLOUD_RESOURCEMANAGER_ENDPOINT": self.rm_url,
             "CLOUDBROKER_URL": self.marketplace_url,
             "CLOUDBROKER_USERNAME": self.admin["username"],
             "CLOUDBROKER_API_KEY": self.admin["apikey"],

@@ -95,7 +95,9 @@ def test_every_injected_variable_is_one_the_modules_read(type_name):
     definitions = option_env_names()
     pending = []
     for env_name, option in EXPECTED_OPTIONS[type_name].items():
-        where = {path: options[option] for path, options in definitions.items() if option in options}
+        # the same option name may exist for the other service (ca_path of RAM and of the marketplace)
+        where = {path: options[option] for path, options in definitions.items()
+                 if option in options and ("marketplace" in path) == (type_name == MARKETPLACE_TYPE)}
         if not where and option in PENDING_OPTIONS:
             pending.append(option)
             continue

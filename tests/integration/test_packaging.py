@@ -25,6 +25,11 @@ pytestmark = pytest.mark.integration
 
 BIN = os.path.dirname(sys.executable)
 EE_EXAMPLE = os.path.join(REPO, "examples", "execution-environment", "execution-environment.yml")
+# What ansible-core itself brings (controller-side plugins may import it without listing it).
+ANSIBLE_CORE_DEPENDENCIES = [re.split(r"[<>=!~ ;\[(]", r, 1)[0] for r in importlib.metadata.requires("ansible-core")
+                             if "extra ==" not in r]
+# Listed ahead of the code that imports it.
+PENDING_REQUIREMENTS = {"alibabacloud-resourcemanager20200331": "issue 9: the resource_directory inventory plugin"}
 
 
 def requirement_lines():
@@ -113,8 +118,11 @@ def test_requirements_name_every_package_the_plugins_import():
     third_party = imported - set(sys.stdlib_module_names) - {"ansible", "ansible_collections", "__future__"}
     distributions = importlib.metadata.packages_distributions()
     needed = {dist.lower() for module in third_party for dist in distributions[module]}
+    needed -= {dist.lower() for dist in ANSIBLE_CORE_DEPENDENCIES}  # controller-side code (yaml, jinja2, ...)
     listed = {re.split(r"[<>=!~ ;\[]", line, 1)[0].lower() for line in requirement_lines()}
-    assert needed == listed
+    assert needed <= listed, "imported but not in requirements.txt: %s" % sorted(needed - listed)
+    assert listed - needed <= set(PENDING_REQUIREMENTS), "listed but imported nowhere: %s" % sorted(
+        listed - needed - set(PENDING_REQUIREMENTS))
 
 
 def test_builder_creates_the_example_build_context_offline(tmp_path):

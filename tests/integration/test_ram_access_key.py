@@ -31,8 +31,7 @@ def key_ids(ram, user_name):
     return sorted((k.access_key_id, k.status) for k in body.access_keys.access_key)
 
 
-def test_target(ansible):
-    ansible.run_target("ram_access_key").assert_ok()
+# The target itself runs in test_shell_parity.py, through both shells.
 
 
 def test_secret_file_is_private_and_secret_not_returned(ansible, sandbox, ram, tmp_path):

@@ -73,10 +73,6 @@ def test_login_profile_target_never_shows_the_password(ansible):
     assert password + "-Two2" not in run.output
 
 
-def test_user_mfa_target(ansible):
-    ansible.run_target("ram_user_mfa").assert_ok()
-
-
 # --------------------------------------------------------------------------------------------
 # Login profile
 # --------------------------------------------------------------------------------------------

@@ -16,9 +16,7 @@ def unique(prefix):
     return "%s-%s" % (prefix, uuid.uuid4().hex[:8])
 
 
-@pytest.mark.parametrize("target", ["ram_group", "ram_policy"])
-def test_target(ansible, target):
-    ansible.run_target(target).assert_ok()
+# The target itself runs in test_shell_parity.py, through both shells.
 
 
 def members(ram, group):

@@ -8,9 +8,7 @@ from alibabacloud_ram20150501 import models as ram_models
 pytestmark = pytest.mark.integration
 
 
-@pytest.mark.parametrize("target", ["ram_user", "ram_policy_attachment"])
-def test_target(ansible, target):
-    ansible.run_target(target).assert_ok()
+# The target itself runs in test_shell_parity.py, through both shells.
 
 
 def unique(prefix):

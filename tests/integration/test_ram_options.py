@@ -63,7 +63,7 @@ def test_purge_groups_removes_the_memberships_not_listed(ansible, ram):
     assert without_purge.recap()["localhost"]["changed"] == 0  # listed groups are added, others left alone
     assert groups_of(ram, name) == sorted([keep_group, drop_group])
 
-    purge = {"cloudbroker.alibaba.ram_user": dict(only_keep, purge_groups=True), "register": "r"}
+    purge = {"cloudbroker.alibaba.ram_user": {**only_keep, "purge_groups": True}, "register": "r"}
     check = ansible.run_tasks([purge], check=True, diff=True).assert_ok()
     assert check.recap()["localhost"]["changed"] == 1
     assert groups_of(ram, name) == sorted([keep_group, drop_group])  # check mode changed nothing
@@ -160,6 +160,19 @@ def test_security_token_is_sent_and_never_shown(ansible, recording_proxy):
     sent = [headers.get("x-acs-security-token") for _method, _path, headers in recording_proxy.requests]
     assert sent and set(sent) == {token}
     assert token not in run.output
+
+
+def test_security_token_to_check_goes_with_the_key_to_check(ansible, sandbox, recording_proxy):
+    token = "sts-token-" + uuid.uuid4().hex
+    run = ansible.run_tasks([{"cloudbroker.alibaba.ram_caller_identity_info": {
+        "sts_endpoint": recording_proxy.url, "access_key_id_to_check": sandbox.root["access_key_id"],
+        "access_key_secret_to_check": "{{ lookup('ansible.builtin.env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET') }}",
+        "security_token_to_check": "{{ lookup('ansible.builtin.env', 'TEST_STS_TOKEN') }}"}}],
+        extra_env={"TEST_STS_TOKEN": token}, verbosity=4).assert_ok()
+    sent = [(headers.get("x-acs-action"), headers.get("x-acs-security-token"))
+            for _method, _path, headers in recording_proxy.requests]
+    assert sent == [("GetCallerIdentity", token)]
+    assert token not in run.output and sandbox.root["access_key_secret"] not in run.output
 
 
 def test_profile_from_a_cli_configuration_file(ansible, sandbox, tmp_path):

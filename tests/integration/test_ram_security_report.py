@@ -23,6 +23,7 @@ from conftest import REPO, AnsibleRunner, Sandbox
 pytestmark = pytest.mark.integration
 
 PLAYBOOK = os.path.join(REPO, "playbooks", "security_report.yml")
+PARITY_CONNECTIONS = os.path.join(REPO, "tests", "integration", "plugins", "connection")
 PASSWORD = "Sr-Passw0rd!-%s" % uuid.uuid4().hex[:6]  # not secret (sandbox), still must not leak
 
 
@@ -138,12 +139,15 @@ def test_target_refuses_to_prove_nothing(ansible, sandbox, tmp_path):
     assert sandbox.counters("ram") == {}
 
 
-def test_target_finds_every_seeded_problem(ansible, seeded, tmp_path):
-    """check -> apply -> check -> apply on the report file, and each seeded finding by id and resource."""
+@pytest.mark.parametrize("connection", ["local", "remote_local"])
+def test_target_finds_every_seeded_problem(ansible, seeded, tmp_path, connection):
+    """check -> apply -> check -> apply on the report file, and each seeded finding by id and resource; through
+    both shells (remote_local: the module runs, as for a task delegated to a jump host; see test_shell_parity)."""
     expected, unexpected = expected_and_unexpected(seeded)
     run = ansible.run_target("ram_security_report", extra_vars={
         "report_dir": str(tmp_path), "max_key_age_days": 0, "max_key_unused_days": 0,
-        "expected_findings": expected, "unexpected_findings": unexpected}, verbosity=2).assert_ok()
+        "expected_findings": expected, "unexpected_findings": unexpected}, verbosity=2, connection=connection,
+        extra_env={"ANSIBLE_CONNECTION_PLUGINS": PARITY_CONNECTIONS}).assert_ok()
     # changed: the first check-mode run, the run that wrote the file, the check-mode run to a new file
     assert run.recap()["localhost"]["changed"] == 3
     [report] = list(tmp_path.glob("*/report.md"))

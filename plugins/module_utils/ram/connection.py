@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import json
 import os
 import re
 import traceback
@@ -53,8 +54,13 @@ else:
     HAS_RAM_SDK = True
     RAM_SDK_IMPORT_ERROR = None
 
+# What the credential chain raises for credentials it cannot get (no key, a refused AssumeRole): an expected
+# failure, reported as one clean message (services.expected_failures).
+CREDENTIAL_FAILURES = (CredentialException,)
+
 DEFAULT_RAM_ENDPOINT = "ram.aliyuncs.com"
 DEFAULT_STS_ENDPOINT = "sts.aliyuncs.com"
+DEFAULT_RESOURCEMANAGER_ENDPOINT = "resourcemanager.aliyuncs.com"
 DEFAULT_REGION = "cn-hangzhou"
 PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
 
@@ -90,6 +96,8 @@ RAM_OPTIONS = dict(
                 fallback=_env("ALIBABA_CLOUD_REGION_ID", "ALIBABA_CLOUD_REGION", "ALICLOUD_REGION")),
     ram_endpoint=dict(type="str", fallback=_env("ALIBABA_CLOUD_RAM_ENDPOINT")),
     sts_endpoint=dict(type="str", fallback=_env("ALIBABA_CLOUD_STS_ENDPOINT")),
+    resourcemanager_endpoint=dict(type="str", fallback=_env("ALIBABA_CLOUD_RESOURCEMANAGER_ENDPOINT")),
+    ca_path=dict(type="path", fallback=_env("ALIBABA_CLOUD_CA_BUNDLE")),
     connect_timeout=dict(type="int", default=5),
     read_timeout=dict(type="int", default=10),
     max_retries=dict(type="int", default=30),
@@ -105,11 +113,14 @@ def validate_ram_options(params):
         value = params.get(name)
         if value is not None and not low <= value <= high:
             raise InputError("%s must be between %d and %d, got %d." % (name, low, high, value), option=name)
-    for name in ("ram_endpoint", "sts_endpoint"):
+    for name in ("ram_endpoint", "sts_endpoint", "resourcemanager_endpoint"):
         try:
             parse_endpoint(params.get(name), "")
         except ValueError as exc:
             raise InputError("%s: %s" % (name, exc), option=name)
+    if params.get("ca_path") and not os.path.isfile(params["ca_path"]):
+        raise InputError("ca_path %r is not a readable file (a PEM bundle of the CA certificates to trust)."
+                         % params["ca_path"], option="ca_path")
     if params.get("assume_role_arn"):
         if not ROLE_ARN_RE.match(params["assume_role_arn"]):
             raise InputError("assume_role_arn must look like acs:ram::<account id>:role/<role name>, got %r."
@@ -165,11 +176,54 @@ def credentials_provider(params):
         return base
     sts_host = parse_endpoint(params.get("sts_endpoint"), DEFAULT_STS_ENDPOINT)[0]
     # The library always speaks HTTPS to STS (AssumeRole carries a secret); it takes the STS host only.
-    return RamRoleArnCredentialsProvider(
+    return AssumeRoleProvider(
         credentials_provider=base, role_arn=params["assume_role_arn"],
         role_session_name=params.get("assume_role_session_name"),
         duration_seconds=params.get("assume_role_duration") or 3600,
-        external_id=params.get("assume_role_external_id"), sts_endpoint=sts_host)
+        external_id=params.get("assume_role_external_id"), sts_endpoint=sts_host, ca_path=params.get("ca_path"))
+
+
+if HAS_RAM_SDK:
+    class AssumeRoleProvider(RamRoleArnCredentialsProvider):
+        """The library's AssumeRole provider, trusting ``ca_path`` as well (a private CA in front of STS).
+
+        The library takes no CA option, but hands its runtime options to the HTTP layer (``Tea``), which
+        verifies with the ``ca`` file it finds there; nothing else of the provider changes.
+        """
+
+        def __init__(self, ca_path=None, **kwargs):
+            super(AssumeRoleProvider, self).__init__(**kwargs)
+            if ca_path:
+                self._runtime_options["ca"] = ca_path
+
+        def _refresh_credentials(self):
+            try:
+                return super(AssumeRoleProvider, self)._refresh_credentials()
+            except CredentialException as error:
+                raise CredentialException(describe_assume_role_failure(self._role_arn, error),
+                                          code=error.code, request_id=error.request_id) from None
+
+
+def describe_assume_role_failure(role_arn, error):
+    """The library's AssumeRole failure, reworded to name the role (its message quotes STS's JSON answer)."""
+    text = getattr(error, "message", None) or str(error)
+    answer = {}
+    match = re.search(r"result: (\{.*\})\s*$", text, re.DOTALL)
+    if match:
+        try:
+            answer = json.loads(match.group(1))
+        except ValueError:
+            answer = {}
+    if not answer.get("Code"):
+        return "AssumeRole of %s failed: %s" % (role_arn, text)
+    hint = ""
+    if answer["Code"] == "NoPermission":
+        hint = (" The role's trust policy must trust the caller (or its account's root) and the caller needs "
+                "sts:AssumeRole (AliyunSTSAssumeRoleAccess).")
+    elif answer["Code"] == "EntityNotExist.Role":
+        hint = " Create the role in that account first (cloudbroker.alibaba.ram_role)."
+    return "AssumeRole of %s was refused: %s: %s%s (request id %s)" % (
+        role_arn, answer["Code"], answer.get("Message", ""), hint, answer.get("RequestId"))
 
 
 class RamConnection:
@@ -199,7 +253,7 @@ class RamConnection:
                 credential=self.credential, endpoint=host, protocol=protocol,
                 region_id=self.params.get("region") or DEFAULT_REGION,
                 connect_timeout=self.params.get("connect_timeout", 5) * 1000,
-                read_timeout=self.params.get("read_timeout", 10) * 1000, **config)
+                read_timeout=self.params.get("read_timeout", 10) * 1000, ca=self.params.get("ca_path"), **config)
             self._clients[name] = RamClient(sdk_class(sdk_config), models, budget=self._budget(),
                                             around_call=proxy_variables_hidden if hide_proxy else None)
         return self._clients[name]
@@ -214,6 +268,14 @@ class RamConnection:
         from alibabacloud_sts20150401.client import Client as SdkStsClient
 
         return self._client("sts", self.params.get("sts_endpoint"), DEFAULT_STS_ENDPOINT, SdkStsClient, sts_models)
+
+    @property
+    def resourcemanager(self):
+        from alibabacloud_resourcemanager20200331 import models as rm_models
+        from alibabacloud_resourcemanager20200331.client import Client as SdkResourceManagerClient
+
+        return self._client("resourcemanager", self.params.get("resourcemanager_endpoint"),
+                            DEFAULT_RESOURCEMANAGER_ENDPOINT, SdkResourceManagerClient, rm_models)
 
     @property
     def requests(self):

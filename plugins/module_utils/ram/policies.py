@@ -55,7 +55,8 @@ def version_number(version_id):
 
 def version_view(version):
     return dict(version_id=version["VersionId"], is_default_version=bool(version.get("IsDefaultVersion")),
-                create_date=version.get("CreateDate"), policy_document=parse_policy_document(version.get("PolicyDocument")))
+                create_date=version.get("CreateDate"),
+                policy_document=parse_policy_document(version.get("PolicyDocument")))
 
 
 def policy_view(policy, include_document=True, client=None, versions=False):

@@ -94,7 +94,8 @@ def validate_document(document):
             raise DocumentError("%s must be a dict, got %s." % (where, _show(statement)))
         unknown = sorted(set(statement) - set(STATEMENT_KEYS))
         if unknown:
-            raise DocumentError("%s has unknown element %r; allowed: %s." % (where, unknown[0], ", ".join(STATEMENT_KEYS)))
+            raise DocumentError("%s has unknown element %r; allowed: %s."
+                                % (where, unknown[0], ", ".join(STATEMENT_KEYS)))
         if statement.get("Effect") not in EFFECTS:
             raise DocumentError("%s.Effect must be Allow or Deny, got %s."
                                 % (where, "nothing" if "Effect" not in statement else _show(statement["Effect"])))

@@ -5,7 +5,9 @@ start from a JSON file (``load_seed``; ``tests/sandbox/seeds/resource_directory.
 folders, member accounts (each a full account of this service with its own root key) and RAM users
 of the management account for automation. A member *created* in the directory gets the role
 ``ResourceDirectoryAccountAccessRole`` (``AdministratorAccess``, trusting
-``acs:ram::<management>:root``, https://www.alibabacloud.com/help/en/resource-management/resource-directory/user-guide/access-a-member-by-using-the-resourcedirectoryaccountaccessrole-role);
+``acs:ram::<management>:root``,
+https://www.alibabacloud.com/help/en/resource-management/resource-directory/user-guide/
+access-a-member-by-using-the-resourcedirectoryaccountaccessrole-role);
 an *invited* member has no such role until someone creates it with the member's own credentials.
 
 APIs (shapes of the SDK models ``alibabacloud_resourcemanager20200331`` and the API reference,
@@ -17,7 +19,8 @@ https://www.alibabacloud.com/help/en/resource-management/resource-directory/deve
 (direct children only). Only the management account may call the last four: a member is refused
 with 403 ``MemberAccountAccessDenied`` "The member account is not allowed to perform the
 operation." and an account in no directory with 404 ``EntityNotExists.ResourceDirectory``
-(error codes of https://www.alibabacloud.com/help/en/resource-management/developer-reference/api-resourcedirectorymaster-2022-04-19-setmemberdeletionpermission).
+(error codes of https://www.alibabacloud.com/help/en/resource-management/developer-reference/
+api-resourcedirectorymaster-2022-04-19-setmemberdeletionpermission).
 RAM users and role sessions need ``resourcemanager:<Action>``.
 
 Choices: the management account is listed as Type ``CloudAccount``, JoinMethod ``invited``, like any
@@ -305,8 +308,8 @@ def list_accounts_for_parent(ctx):
     parent = parent_folder(ctx, required=True)
     members = keyword_filter(ctx, ctx.env.directory.members(parent["folder_id"]), "display_name", "account_id")
     chunk, info = page(ctx, members)
-    return dict(info, **wrap("Accounts", "Account", (account_view(ctx, directory, m, with_path=False)
-                                                       for m in chunk)))
+    views = (account_view(ctx, directory, m, with_path=False) for m in chunk)
+    return dict(info, **wrap("Accounts", "Account", views))
 
 
 def parent_folder(ctx, required):

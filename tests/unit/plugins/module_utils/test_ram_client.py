@@ -307,11 +307,11 @@ def test_credentials_provider_choice():
     assert isinstance(connection.credentials_provider(dict(base, access_key_id="a", access_key_secret="b")),
                       StaticAKCredentialsProvider)
     assert isinstance(connection.credentials_provider(dict(base, access_key_id="a", access_key_secret="b",
-                                                    security_token="t")), StaticSTSCredentialsProvider)
+                                                           security_token="t")), StaticSTSCredentialsProvider)
     assert isinstance(connection.credentials_provider(dict(base, profile="p")), CLIProfileCredentialsProvider)
     assert isinstance(connection.credentials_provider(base), DefaultCredentialsProvider)
     assert isinstance(connection.credentials_provider(dict(base, access_key_id="a", access_key_secret="b",
-                                                    assume_role_arn="acs:ram::1:role/r")),
+                                                           assume_role_arn="acs:ram::1:role/r")),
                       RamRoleArnCredentialsProvider)
 
 

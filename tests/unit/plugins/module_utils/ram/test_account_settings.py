@@ -34,7 +34,8 @@ def test_password_policy_plan_merges_unset_options():
 
 
 def test_password_policy_false_is_a_value_not_unset():
-    changes, _after = settings.plan_password_policy({"hard_expiry": True}, dict(dict.fromkeys(settings.PASSWORD_FIELDS), hard_expiry=False))
+    params = dict(dict.fromkeys(settings.PASSWORD_FIELDS), hard_expiry=False)
+    changes, _after = settings.plan_password_policy({"hard_expiry": True}, params)
     assert changes == {"hard_expiry": False}
 
 
@@ -62,20 +63,23 @@ def test_preference_view_is_flat():
                     "allow_user_to_manage_mfa_devices": True, "allow_user_to_manage_public_keys": False,
                     "enable_save_mfa_ticket": False, "login_network_masks": ["10.0.0.0/8", "192.0.2.0/24"],
                     "login_session_duration": 6}
-    assert settings.security_preference_view({"LoginProfilePreference": {"LoginNetworkMasks": ""}})["login_network_masks"] == []
+    empty = settings.security_preference_view({"LoginProfilePreference": {"LoginNetworkMasks": ""}})
+    assert empty["login_network_masks"] == []
 
 
 def test_mask_order_is_no_change():
     current = settings.security_preference_view(REMOTE_PREFERENCE)
     params = dict(dict.fromkeys(settings.PREFERENCE_FIELDS), login_network_masks=["192.0.2.0/24;10.0.0.0/8"])
     assert settings.plan_security_preference(current, params)[0] == {}
-    changes, after = settings.plan_security_preference(current, dict(dict.fromkeys(settings.PREFERENCE_FIELDS), login_network_masks=[]))
+    params = dict(dict.fromkeys(settings.PREFERENCE_FIELDS), login_network_masks=[])
+    changes, after = settings.plan_security_preference(current, params)
     assert changes == {"login_network_masks": []} and after["login_network_masks"] == []
 
 
 def test_request_carries_the_whole_preference():
     current = settings.security_preference_view(REMOTE_PREFERENCE)
-    _changes, after = settings.plan_security_preference(current, dict(dict.fromkeys(settings.PREFERENCE_FIELDS), login_session_duration=8))
+    params = dict(dict.fromkeys(settings.PREFERENCE_FIELDS), login_session_duration=8)
+    _changes, after = settings.plan_security_preference(current, params)
     request = settings.security_preference_request(after)
     assert request["LoginSessionDuration"] == 8
     assert request["LoginNetworkMasks"] == "10.0.0.0/8;192.0.2.0/24"

@@ -14,7 +14,8 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.groups imp
 )
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError, TaskFailed
 
-GROUP_ANSWER = {"Group": {"GroupName": "brokers", "GroupId": "g-1", "Comments": "", "CreateDate": "2026-11-23T10:00:00Z"}}
+GROUP_ANSWER = {"Group": {"GroupName": "brokers", "GroupId": "g-1", "Comments": "",
+                          "CreateDate": "2026-11-23T10:00:00Z"}}
 
 
 def params(**changes):

@@ -132,7 +132,8 @@ def test_forced_delete_detaches_then_deletes_versions_and_policy():
     attached = dict(POLICY_ANSWER, Policy=dict(POLICY_ANSWER["Policy"], AttachmentCount=1))
     ram = FakeRam({"GetPolicy": attached, "ListEntitiesForPolicy": {"Roles": {"Role": [{"RoleName": "r"}]}},
                    "ListPolicyVersions": {"PolicyVersions": {"PolicyVersion": [
-                       {"VersionId": "v1", "IsDefaultVersion": False}, {"VersionId": "v2", "IsDefaultVersion": True}]}}})
+                       {"VersionId": "v1", "IsDefaultVersion": False},
+                       {"VersionId": "v2", "IsDefaultVersion": True}]}}})
     result = run_policy(make_task(params(state="absent", force=True), ram))
     assert ram.writes() == ["DetachPolicyFromRole", "DeletePolicyVersion", "DeletePolicy"]
     assert result["deleted_versions"] == ["v1"] and result["policy"] == {}

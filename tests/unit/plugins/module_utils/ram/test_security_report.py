@@ -316,7 +316,8 @@ def test_call_counter_counts_through_paginate():
 
 def account(**answers):
     defaults = {
-        "GetCallerIdentity": {"IdentityType": "RAMUser", "AccountId": ACCOUNT, "Arn": RAM_USER["arn"], "RequestId": "r"},
+        "GetCallerIdentity": {"IdentityType": "RAMUser", "AccountId": ACCOUNT, "Arn": RAM_USER["arn"],
+                              "RequestId": "r"},
         "ListUsers": {"Users": {"User": [{"UserName": "bob"}, {"UserName": "alice"}]}},
         "ListGroups": {"Groups": {"Group": [{"GroupName": "admins"}]}},
         "ListEntitiesForPolicy": {"Groups": {"Group": [{"GroupName": "admins"}]}},
