@@ -130,7 +130,7 @@ options:
       - Calls that create a secret (CreateAccessKey) are retried only when the service refused them.
       - 0-100, per call. Under sustained throttling O(retry_timeout) is the limit that binds; a call that
         spent either budget fails naming it (C(gave up after N retries in S s (retry_timeout 120 s))).
-      - CreateAccessKey after an ambiguous failure (a 5xx or a lost answer) is resolved, not abandoned: the
+      - CreateAccessKey after an ambiguous failure (a 5xx or a lost answer) is resolved, not abandoned - the
         keys are listed again, a key the failed call may have created (one that was not there before it) is
         deleted, since its secret is lost, and the key is created again, within the same budgets.
     type: int

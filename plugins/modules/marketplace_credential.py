@@ -120,7 +120,7 @@ options:
         (C(credentialsValidator), which signs an STS C(GetCallerIdentity) with the key). The test changes
         nothing, so it does not affect C(changed); it runs on every run, not only after a change.
       - When a new secret is to be sent (a new credential, or another key), the key is first tested
-        I(inline), before it is stored - a key the provider rejects never replaces the stored one: the task
+        I(inline), before it is stored - a key the provider rejects never replaces the stored one; the task
         fails naming the provider's error, and the credential is left as it was. That test is the task's
         test (RV(test_connection.stage=before_store)); the stored key is not tested a second time.
       - A test the broker cannot run because the provider throttles or fails (C(CO502_PROVIDER_UNREACHABLE))
@@ -262,7 +262,7 @@ secret_updated:
 replaced_access_key_id:
   description:
     - The AccessKey ID the credential held before this run stored another key (the key this run
-      displaced: its owner may delete it); V(null) when no key was replaced.
+      displaced, which its owner may delete); V(null) when no key was replaced.
   returned: when O(state=present)
   type: str
   sample: LTAI5tOldOldOldOldOldOld

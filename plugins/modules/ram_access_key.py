@@ -86,7 +86,7 @@ options:
     description:
       - Overlapping runs. With O(usable_key_ids), an active key that is not usable but was created less than
         this many seconds ago is I(in flight) - another run created it and may still be delivering its
-        secret. It is not deleted by O(delete_unusable), and when a new key would be needed none is created:
+        secret. It is not deleted by O(delete_unusable), and when a new key would be needed none is created;
         the result names the in-flight keys (RV(in_flight_access_key_ids)) and how long to wait for their
         delivery (RV(wait_seconds)); the caller waits, then re-runs the task (with V(0) once the wait ran
         out, so that a key whose run died is deleted and replaced).
