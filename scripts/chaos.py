@@ -144,16 +144,17 @@ def killed(write_index):
 
 
 def write_junit(path, results, seconds):
+    failed = sum(1 for trials in results.values() if any(t.outcome == "broken" for t in trials))
     suite = ET.Element("testsuite", name="chaos", tests=str(len(results)), errors="0", skipped="0",
-                       failures=str(sum(1 for trials in results.values() if any(t.outcome == "broken" for t in trials))),
-                       time="%.3f" % seconds)
+                       failures=str(failed), time="%.3f" % seconds)
     for scenario, trials in results.items():
         case = ET.SubElement(suite, "testcase", classname="chaos", name=scenario,
                              time="%.3f" % sum(t.seconds for t in trials))
         broken = [t for t in trials if t.outcome == "broken"]
         if broken:
-            ET.SubElement(case, "failure", message="%d of %d trials broke the rule" % (len(broken), len(trials))).text = \
-                "\n".join("%s: %s" % (t.label, t.detail) for t in broken)
+            message = "%d of %d trials broke the rule" % (len(broken), len(trials))
+            ET.SubElement(case, "failure", message=message).text = "\n".join("%s: %s" % (t.label, t.detail)
+                                                                             for t in broken)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     root = ET.Element("testsuites")
     root.append(suite)

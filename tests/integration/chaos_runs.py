@@ -137,7 +137,8 @@ class Chaos:
         if len(keys) != 1 or keys[0][1] != "Active":
             found.append("%s: keys %s (want one active key)" % (host, keys))
         page = self.market("GET", "/accounts/type/asset", params={"serviceProviderCode": "alibaba", "limit": 1000})
-        accounts = [a for a in page.json()[1:] if a["basicInfo"]["accountName"] == hv["marketplace_onboarding_account_name"]]
+        name = hv["marketplace_onboarding_account_name"]
+        accounts = [a for a in page.json()[1:] if a["basicInfo"]["accountName"] == name]
         if len(accounts) != 1:
             return found + ["%s: %d asset accounts named %r" % (host, len(accounts),
                                                                  hv["marketplace_onboarding_account_name"])]

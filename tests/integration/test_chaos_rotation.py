@@ -35,7 +35,8 @@ def revoke_new_key(world, old_key, after_store):
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             new = [key for key, _status in world.keys(USER) if key != old_key]
-            stored = any(op.startswith("PATCH") and count for op, count in world.sandbox.counters("marketplace").items())
+            stored = any(op.startswith("PATCH") and count
+                         for op, count in world.sandbox.counters("marketplace").items())
             if new and (stored or not after_store):
                 world.ram.update_access_key(ram_models.UpdateAccessKeyRequest(
                     user_name=USER, user_access_key_id=new[0], status="Inactive"))

@@ -7,7 +7,8 @@
 errors (502/503/504) and connection failures with bounded, jittered exponential backoff, honouring
 ``Retry-After``, within two budgets: ``max_retries`` per request and ``retry_timeout`` seconds from the
 client's first request (one task), which is the binding one under sustained throttling. A request that
-spent a budget fails naming it: "gave up after N retries in S s (retry_timeout)". Every answer is decoded and passed through the one redaction point (redaction.py)
+spent a budget fails naming it: "gave up after N retries in S s (retry_timeout)".
+Every answer is decoded and passed through the one redaction point (redaction.py)
 before anything else sees it. A failed request becomes a ``MarketplaceError`` (a ``resource.CloudError``,
 reported by both shells as one clean failure): HTTP status, ``translateCode``, message and every schema
 validation; never a traceback, never a secret. ``request(..., ignore=(404,))`` returns ``None`` for the

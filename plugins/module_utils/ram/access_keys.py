@@ -86,7 +86,8 @@ class KeyPlan:
         self.create = wanted and not self.in_flight
         self.wait_seconds = 0
         if wanted and self.in_flight:  # until the youngest in-flight key is treated as lost
-            self.wait_seconds = max(0, int(keep_recent_seconds - age_days(self.in_flight[0]["CreateDate"], now) * 86400.0))
+            youngest_age = age_days(self.in_flight[0]["CreateDate"], now) * 86400.0
+            self.wait_seconds = max(0, int(keep_recent_seconds - youngest_age))
         self.remaining = [k for k in keys if k not in self.to_delete]
 
     def check_limit(self, user_name):
