@@ -44,7 +44,7 @@ INTEGRATION_WORKERS ?= 2
 INTEGRATION_TIMEOUT ?= 70m
 PYTEST_ARGS ?=
 
-.PHONY: help venv collection units integration sanity lint docs-lint cores cores-smoke options test sandbox demo build docs release-notes clean distclean bench bench-smoke
+.PHONY: help venv collection units integration sanity lint docs-lint cores cores-smoke options test sandbox demo build docs release-notes clean distclean bench bench-smoke chaos chaos-smoke
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -155,6 +155,19 @@ bench-smoke: venv collection ## the benchmark at N=10 only, no report (what make
 	@$(call stage_dir,bench-smoke)
 	$(NO_PROXY_ENV) $(JUNIT_COMMAND) --report $(REPORTS)/bench-smoke/bench-smoke.xml --name bench-smoke-n10 \
 	    --ran 'bench: (\d+) passed' -- $(PY) benchmarks/bench.py --sizes 10 --out $(BUILD)/bench-smoke
+
+# --- chaos: faults, overlapping runs, SIGKILL at every write (issue 13) -------------------------------------
+
+CHAOS_SIZE ?= full
+CHAOS_SEED ?= 2026
+chaos: venv collection ## randomized faults / overlapping runs / SIGKILL at every write, summary table (CHAOS_SIZE=full|smoke)
+	$(NO_PROXY_ENV) $(PY) scripts/chaos.py --size $(CHAOS_SIZE) --seed $(CHAOS_SEED) --junit $(BUILD)/chaos/chaos.xml
+
+# The smoke size as a stage (not in STAGES by default: minutes of wall time on a 2-core machine); add it with
+# `make test STAGES="... chaos-smoke"`. One JUnit test case per scenario.
+chaos-smoke: venv collection ## the chaos scenarios at smoke size, as a make test stage (JUnit in .build/reports)
+	@$(call stage_dir,chaos-smoke)
+	$(NO_PROXY_ENV) $(PY) scripts/chaos.py --size smoke --seed $(CHAOS_SEED) --junit $(REPORTS)/chaos-smoke/chaos.xml
 
 # --- local services --------------------------------------------------------------------------
 
