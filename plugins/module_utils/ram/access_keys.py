@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import math
 import os
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import write_private_json
@@ -87,7 +88,7 @@ class KeyPlan:
         self.wait_seconds = 0
         if wanted and self.in_flight:  # until the youngest in-flight key is treated as lost
             youngest_age = age_days(self.in_flight[0]["CreateDate"], now) * 86400.0
-            self.wait_seconds = max(0, int(keep_recent_seconds - youngest_age))
+            self.wait_seconds = max(1, int(math.ceil(keep_recent_seconds - youngest_age)))  # waiting: never 0
         self.remaining = [k for k in keys if k not in self.to_delete]
 
     def check_limit(self, user_name):

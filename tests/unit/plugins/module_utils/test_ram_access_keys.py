@@ -292,3 +292,9 @@ def test_a_refused_create_is_not_resolved():
     with pytest.raises(RamError):
         ACCESS_KEY.run(task_for(ACCESS_KEY, dict(user_name="broker"), ram=ram))
     assert ram.actions() == ["ListAccessKeys", "CreateAccessKey"]
+
+
+def test_a_key_about_to_leave_its_grace_still_asks_for_a_wait():
+    recent = key("RECENT", created="2026-11-23T11:59:56Z")  # 4 s old, grace 4.5 s: 0.5 s left
+    p = KeyPlan([recent], [], True, False, None, NOW + datetime.timedelta(seconds=0.5), 5)
+    assert not p.create and p.wait_seconds == 1  # rounded up: a caller that waits 0 s would neither wait nor create
