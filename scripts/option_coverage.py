@@ -10,7 +10,8 @@ What is listed, one subject at a time:
 * every role entry point (roles/*/meta/argument_specs.yml): its options (role variables).
 
 Where a mention counts (the "corpus"): tests/integration/**, tests/unit/**, extensions/molecule/**, roles/**,
-playbooks/** and examples/inventory/** (the integration tests run the playbooks on that inventory).
+playbooks/**, examples/inventory/** and examples/resource_directory/** (the integration tests run the playbooks
+on those inventories).
 
 What a mention is: the option's name or one of its aliases written as a key (YAML ``name:`` or ``name=``,
 Python and JSON ``"name":``), in a file that also names the subject: the module (``ram_user``, not
@@ -35,7 +36,8 @@ import yaml
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAMESPACE_PREFIX = "cloudbroker.alibaba."
 CORPUS_GLOBS = ("tests/integration/**/*", "tests/unit/**/*", "extensions/molecule/**/*", "roles/**/*",
-                "playbooks/**/*", "examples/inventory/**/*")
+                "playbooks/**/*", "examples/inventory/**/*",
+                "examples/resource_directory/**/*")
 CORPUS_SUFFIXES = (".py", ".yml", ".yaml", ".json", ".j2")
 
 

@@ -95,6 +95,10 @@ class Clients:
     def marketplace(self):
         if self._marketplace is None:
             self._marketplace = _marketplace().client_from_options(self._params, on_secret=self._task.add_secret)
+            if not self._params.get("validate_certs", True):
+                self._task.warn("validate_certs is false: the certificate of %s is not verified, so anyone on the "
+                                "path can read the API key and the secrets sent. Give its CA with ca_path instead."
+                                % self._marketplace.url)
         return self._marketplace
 
 

@@ -172,6 +172,12 @@ options:
       - STS endpoint for O(check_key_owner), as a host or C(http(s)://host[:port]).
       - If not set, E(ALIBABA_CLOUD_STS_ENDPOINT); the default is C(sts.aliyuncs.com).
     type: str
+  sts_ca_path:
+    description:
+      - PEM file of CA certificates to trust, besides the SDK's bundle, for the STS call of O(check_key_owner)
+        (an STS endpoint behind a private CA, such as a TLS-inspecting proxy); the RAM modules' C(ca_path).
+      - If not set, E(ALIBABA_CLOUD_CA_BUNDLE).
+    type: path
   state:
     description: V(present) creates or updates the credential; V(absent) deletes it.
     type: str

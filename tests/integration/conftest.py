@@ -2,8 +2,10 @@
 
 Fixtures:
 
-* ``sandbox`` (session): both local services on free 127.0.0.1 ports, in a temporary state directory
-  (HTTPS with a generated CA when ``SANDBOX_TLS=1``; ``Sandbox(..., tls=True, seed=...)`` for own instances).
+* ``sandbox`` (session): both local services on free 127.0.0.1 ports, in a temporary state directory, over
+  HTTPS with a CA generated at start (``SANDBOX_TLS=0``: plain HTTP, for debugging with a packet dump). The
+  playbooks get the CA as a user gives a corporate CA: ``ALIBABA_CLOUD_CA_BUNDLE`` / ``CLOUDBROKER_CA_BUNDLE``
+  (``Sandbox.env``). ``Sandbox(state_dir, tls=..., seed=...)`` for own instances (HTTPS unless ``tls=False``).
 * ``ansible`` (session): runs playbooks/targets with the sandbox's environment, returns parsed results.
 * ``ram`` : a real-SDK RAM client logged in as the root account, to read state back.
 * ``recording_proxy``: a loopback reverse proxy to the RAM service that records each request's headers
@@ -53,8 +55,11 @@ def ensure_collection_link():
 class Sandbox:
     """A running pair of local services."""
 
-    def __init__(self, state_dir, ram_faults="", marketplace_faults="", seed=None, tls=False):
-        """``seed``: a Resource Directory seed file (True: the default one); ``tls``: serve HTTPS."""
+    def __init__(self, state_dir, ram_faults="", marketplace_faults="", seed=None, tls=None):
+        """``seed``: a Resource Directory seed file (True: the default one); ``tls``: serve HTTPS (the default
+        unless ``SANDBOX_TLS=0``; ``False`` only where a test is about plain HTTP)."""
+        if tls is None:
+            tls = os.environ.get("SANDBOX_TLS", "1") != "0"
         self.state_dir = state_dir
         os.makedirs(state_dir, exist_ok=True)
         self.log = open(os.path.join(state_dir, "sandbox.log"), "ab")
@@ -91,6 +96,10 @@ class Sandbox:
         self.marketplace_url = self.endpoints["marketplace"]
         self.ca_bundle = self.endpoints.get("ca_bundle")
         self.admin = next(user for user in self.users if user.get("admin"))
+        # What a test reads state back with: trusts the sandbox's CA, never a caller's proxy.
+        self.http = requests.Session()
+        self.http.trust_env = False
+        self.http.verify = self.ca_bundle or True
 
     def stop(self):
         if self.process.poll() is None:
@@ -125,8 +134,7 @@ class Sandbox:
         return (self.ram_url if service == "ram" else self.marketplace_url) + "/__sandbox__"
 
     def admin_request(self, service, method, path, **kwargs):
-        response = requests.request(method, self._admin(service) + path, timeout=10,
-                                    verify=self.ca_bundle or True, **kwargs)
+        response = self.http.request(method, self._admin(service) + path, timeout=10, **kwargs)
         response.raise_for_status()
         return response.json()
 
@@ -147,7 +155,7 @@ class Sandbox:
 
     def injected_faults(self, service):
         """``{operation: requests answered with an injected fault}`` since the last ``reset_counters``."""
-        return requests.get(self._admin(service) + "/faults/injected", timeout=10).json()
+        return self.http.get(self._admin(service) + "/faults/injected", timeout=10).json()
 
     def assert_faults_retried(self, service):
         """Faults were injected (since the last ``reset_counters``), and every operation that got one was
@@ -160,8 +168,7 @@ class Sandbox:
         return injected
 
     def set_faults(self, service, **settings):
-        response = requests.put(self._admin(service) + "/faults", json=settings, timeout=10,
-                                verify=self.ca_bundle or True)
+        response = self.http.put(self._admin(service) + "/faults", json=settings, timeout=10)
         response.raise_for_status()
         return response.json()
 
@@ -179,6 +186,7 @@ class AnsibleRunner:
         self.collections = ensure_collection_link()
 
     def environment(self, extra_env=None):
+        """The sandbox's environment plus ``extra_env`` (a ``None`` value removes that variable)."""
         env = clean_environ()
         env.update(self.sandbox.env)
         env.update({
@@ -191,7 +199,11 @@ class AnsibleRunner:
             "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
             "ANSIBLE_DEPRECATION_WARNINGS": "0",
         })
-        env.update(extra_env or {})
+        for name, value in (extra_env or {}).items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
         return env
 
     def run(self, playbook, *args, extra_vars=None, extra_env=None, inventory=None, check=False, diff=False,
@@ -278,7 +290,7 @@ def sandbox_dir():
 
 @pytest.fixture(scope="session")
 def sandbox(sandbox_dir):
-    services = Sandbox(os.path.join(sandbox_dir, "state"), tls=os.environ.get("SANDBOX_TLS") == "1")
+    services = Sandbox(os.path.join(sandbox_dir, "state"))
     yield services
     services.stop()
 
@@ -319,13 +331,17 @@ def ram(sandbox):
 
 
 class RecordingProxy:
-    """Forwards every request to ``target`` and records ``(method, path, {lower-case header: value})``."""
+    """Forwards every request to ``target`` and records ``(method, path, {lower-case header: value})``.
 
-    def __init__(self, target):
+    It listens on plain HTTP (what it records must be readable), and reaches ``target`` over HTTPS trusting
+    ``ca_bundle`` when the target serves TLS."""
+
+    def __init__(self, target, ca_bundle=None):
         self.requests = []
         outer = self
         session = requests.Session()
         session.trust_env = False
+        session.verify = ca_bundle or True
 
         class Handler(BaseHTTPRequestHandler):
             def _forward(self):
@@ -360,6 +376,6 @@ class RecordingProxy:
 
 @pytest.fixture
 def recording_proxy(sandbox):
-    proxy = RecordingProxy(sandbox.ram_url)
+    proxy = RecordingProxy(sandbox.ram_url, sandbox.ca_bundle)
     yield proxy
     proxy.close()

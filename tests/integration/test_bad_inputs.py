@@ -295,7 +295,8 @@ def good_inventory(world, tmp_path):
 
 def disabled_key(world):
     """A key of a RAM user, disabled (made before the counters are reset)."""
-    ram = ram_client(world.sandbox.ram_url, world.sandbox.root["access_key_id"], world.sandbox.root["access_key_secret"])
+    ram = ram_client(world.sandbox.ram_url, world.sandbox.root["access_key_id"], world.sandbox.root["access_key_secret"],
+                     world.sandbox.ca_bundle)
     try:
         ram.create_user(ram_models.CreateUserRequest(user_name="cb-disabled-key"))
     except Exception as exc:  # pylint: disable=broad-except

@@ -1,15 +1,13 @@
-"""Marketplace modules through ansible-playbook against the local marketplace service; state read back over HTTP."""
+"""Marketplace modules through ansible-playbook against the local marketplace service; state read back over HTTPS
+(``Sandbox.http``, trusting the sandbox's CA)."""
 
 import uuid
 
 import pytest
-import requests
 
 pytestmark = pytest.mark.integration
 
 V2 = "/cb-credential-service/api/v2.0"
-HTTP = requests.Session()
-HTTP.trust_env = False  # loopback only, never through a caller's proxy
 
 
 def unique(prefix):
@@ -19,7 +17,7 @@ def unique(prefix):
 def api(sandbox, method, path, user="cbadmin", **kwargs):
     """A direct API request as a broker user (reading state back, or making state the modules did not make)."""
     headers = {"username": user, "apikey": sandbox.user(user)["apikey"]}
-    response = HTTP.request(method, sandbox.marketplace_url + V2 + path, headers=headers, timeout=30, **kwargs)
+    response = sandbox.http.request(method, sandbox.marketplace_url + V2 + path, headers=headers, timeout=30, **kwargs)
     response.raise_for_status()
     return response.json() if response.content else None
 

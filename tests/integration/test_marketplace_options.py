@@ -152,6 +152,10 @@ def test_service_and_vault_prefixes_choose_the_api_paths(ansible, sandbox):
     wrong = ansible.run_tasks([{"cloudbroker.alibaba.marketplace_asset_account_info": {
         "service_prefix": "other-service/api/v2.0"}}])
     assert wrong.rc != 0 and "HTTP 404 CO404_NOT_FOUND" in wrong.output
+    # the 404 names the URL asked and the options that made it
+    assert ("The URL was %s/other-service/api/v2.0/accounts/type/asset; if the object should exist, check the "
+            "options url and service_prefix (CLOUDBROKER_SERVICE_PREFIX, default cb-credential-service/api/v2.0)"
+            % sandbox.marketplace_url) in wrong.output
     assert list(sandbox.counters("marketplace")) == ["GET /other-service/api/v2.0/accounts/type/asset"]
     # the vault references API is asked under vault_prefix (there, the reference is not found)
     account = unique("vault")

@@ -7,7 +7,6 @@ import sys
 import uuid
 
 import pytest
-import requests
 
 from conftest import REPO
 
@@ -20,10 +19,10 @@ def vault_reference(sandbox):
     """A credential already in the broker's vault (the marketplace_onboarding scenario registers it by reference)."""
     cref_id = "molecule-%s" % uuid.uuid4().hex[:8]
     admin = sandbox.admin
-    response = requests.post(sandbox.marketplace_url + "/cb-credential-service/api/v1.0/credentialrefs",
-                             headers={"username": admin["username"], "apikey": admin["apikey"]}, timeout=30,
-                             json={"crefId": cref_id,
-                                   "credential": {"value": {"accessKey": "LTAIvaulted", "secretKey": "vaulted"}}})
+    response = sandbox.http.post(sandbox.marketplace_url + "/cb-credential-service/api/v1.0/credentialrefs",
+                                 headers={"username": admin["username"], "apikey": admin["apikey"]}, timeout=30,
+                                 json={"crefId": cref_id,
+                                       "credential": {"value": {"accessKey": "LTAIvaulted", "secretKey": "vaulted"}}})
     response.raise_for_status()
     return cref_id
 

@@ -14,7 +14,6 @@ import tempfile
 import time
 
 import pytest
-import requests
 import yaml
 from alibabacloud_ram20150501 import models as ram_models
 from conftest import REPO, AnsibleRunner, Sandbox, ram_client
@@ -45,7 +44,7 @@ class World:
         os.makedirs(os.path.join(self.tmp, "ansible", "tmp"))
         self.ansible = AnsibleRunner(self.sandbox, os.path.join(self.tmp, "ansible"))
         self.ram = ram_client(self.sandbox.ram_url, self.sandbox.root["access_key_id"],
-                              self.sandbox.root["access_key_secret"])
+                              self.sandbox.root["access_key_secret"], self.sandbox.ca_bundle)
 
     def close(self):
         self.sandbox.stop()
@@ -53,8 +52,8 @@ class World:
 
     def market(self, method, path, **kwargs):
         admin = self.sandbox.admin
-        return requests.request(method, self.sandbox.marketplace_url + API + path, timeout=30,
-                                headers={"username": admin["username"], "apikey": admin["apikey"]}, **kwargs)
+        return self.sandbox.http.request(method, self.sandbox.marketplace_url + API + path, timeout=30,
+                                         headers={"username": admin["username"], "apikey": admin["apikey"]}, **kwargs)
 
     def keys(self, user_name):
         body = self.ram.list_access_keys(ram_models.ListAccessKeysRequest(user_name=user_name)).body

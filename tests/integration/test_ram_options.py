@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, unquote
 import pytest
 from alibabacloud_ram20150501 import models as ram_models
 
+from test_sandbox_accounts_sts import assume, client, make_role, make_user, trust
+
 pytestmark = pytest.mark.integration
 
 
@@ -114,7 +116,7 @@ def test_max_age_days_rotates_only_a_key_older_than_that(ansible, ram, sandbox, 
 
     sandbox.reset_counters("ram")
     bad = ansible.run_tasks([{"cloudbroker.alibaba.ram_access_key": {"user_name": user, "max_age_days": 0}}])
-    assert bad.rc != 0 and "max_age_days must be at least 1." in bad.output
+    assert bad.rc != 0 and "max_age_days must be at least 1, got 0." in bad.output
     assert sandbox.counters("ram") == {}
 
 
@@ -151,28 +153,47 @@ def test_mfa_issuer_is_part_of_the_otpauth_uri(ansible, ram, tmp_path):
 
 # -- shared options of every RAM module --------------------------------------------------------------------------
 
-def test_security_token_is_sent_and_never_shown(ansible, recording_proxy):
-    token = "sts-token-" + uuid.uuid4().hex
+def role_session(sandbox):
+    """A real STS token: a role session in a new account (a RAM user with sts:AssumeRole assumes a role trusting
+    the account); ``(account id, {access_key_id, access_key_secret, security_token})``."""
+    account = sandbox.create_account()
+    ram = client(sandbox, account)
+    role = make_role(ram, trust("acs:ram::%s:root" % account["account_id"]))
+    _name, user = make_user(ram, account["account_id"], "AliyunSTSAssumeRoleAccess")
+    creds = assume(sandbox, user, role.arn).credentials
+    return account["account_id"], dict(access_key_id=creds.access_key_id, access_key_secret=creds.access_key_secret,
+                                       security_token=creds.security_token)
+
+
+def test_security_token_is_sent_and_never_shown(ansible, sandbox, recording_proxy):
+    _account, session = role_session(sandbox)
     run = ansible.run_tasks([{"cloudbroker.alibaba.ram_user_info": {
         "name": "nobody", "ram_endpoint": recording_proxy.url,
         "security_token": "{{ lookup('ansible.builtin.env', 'TEST_STS_TOKEN') }}"}}],
-        extra_env={"TEST_STS_TOKEN": token}, verbosity=4).assert_ok()
+        extra_env={"TEST_STS_TOKEN": session["security_token"], "ALIBABA_CLOUD_ACCESS_KEY_ID": session["access_key_id"],
+                   "ALIBABA_CLOUD_ACCESS_KEY_SECRET": session["access_key_secret"]}, verbosity=4).assert_ok()
     sent = [headers.get("x-acs-security-token") for _method, _path, headers in recording_proxy.requests]
-    assert sent and set(sent) == {token}
-    assert token not in run.output
+    assert sent and set(sent) == {session["security_token"]}
+    assert session["security_token"] not in run.output and session["access_key_secret"] not in run.output
 
 
-def test_security_token_to_check_goes_with_the_key_to_check(ansible, sandbox, recording_proxy):
-    token = "sts-token-" + uuid.uuid4().hex
+def test_security_token_to_check_goes_with_the_key_to_check(ansible, sandbox, recording_proxy, tmp_path):
+    account_id, session = role_session(sandbox)
+    out = tmp_path / "identity.json"
     run = ansible.run_tasks([{"cloudbroker.alibaba.ram_caller_identity_info": {
-        "sts_endpoint": recording_proxy.url, "access_key_id_to_check": sandbox.root["access_key_id"],
-        "access_key_secret_to_check": "{{ lookup('ansible.builtin.env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET') }}",
-        "security_token_to_check": "{{ lookup('ansible.builtin.env', 'TEST_STS_TOKEN') }}"}}],
-        extra_env={"TEST_STS_TOKEN": token}, verbosity=4).assert_ok()
+        "sts_endpoint": recording_proxy.url, "access_key_id_to_check": session["access_key_id"],
+        "access_key_secret_to_check": "{{ lookup('ansible.builtin.env', 'TEST_STS_SECRET') }}",
+        "security_token_to_check": "{{ lookup('ansible.builtin.env', 'TEST_STS_TOKEN') }}"}, "register": "me"},
+        keep("me", out)],
+        extra_env={"TEST_STS_TOKEN": session["security_token"], "TEST_STS_SECRET": session["access_key_secret"]},
+        verbosity=4).assert_ok()
     sent = [(headers.get("x-acs-action"), headers.get("x-acs-security-token"))
             for _method, _path, headers in recording_proxy.requests]
-    assert sent == [("GetCallerIdentity", token)]
-    assert token not in run.output and sandbox.root["access_key_secret"] not in run.output
+    assert sent == [("GetCallerIdentity", session["security_token"])]
+    identity = json.loads(out.read_text())["caller_identity"]
+    assert (identity["identity_type"], identity["account_id"]) == ("AssumedRoleUser", account_id)
+    assert session["security_token"] not in run.output + out.read_text()
+    assert session["access_key_secret"] not in run.output + out.read_text()
 
 
 def test_profile_from_a_cli_configuration_file(ansible, sandbox, tmp_path):

@@ -32,9 +32,9 @@ def caller_identity(sandbox, key_id, secret):
     from alibabacloud_sts20150401.client import Client
     from alibabacloud_tea_openapi import models as open_api_models
 
-    host = sandbox.ram_url.split("://", 1)[1]
+    protocol, host = sandbox.ram_url.split("://", 1)
     client = Client(open_api_models.Config(access_key_id=key_id, access_key_secret=secret, endpoint=host,
-                                           protocol="http"))
+                                           protocol=protocol, ca=sandbox.ca_bundle))
     return client.get_caller_identity().body
 
 

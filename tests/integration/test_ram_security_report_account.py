@@ -110,21 +110,25 @@ def test_bad_thresholds_fail_before_any_remote_call(ansible, sandbox, tmp_path):
     assert sandbox.counters("ram") == {}
 
 
-def test_summary_file_that_is_a_directory_fails_and_writes_nothing(ansible, tmp_path):
+def test_summary_file_that_is_a_directory_fails_and_writes_nothing(ansible, sandbox, tmp_path):
+    sandbox.reset_counters("ram")
     run = ansible.run_tasks([{"cloudbroker.alibaba.ram_security_report": {"summary_file": str(tmp_path)}}])
     assert run.rc != 0
     assert "summary_file %s is a directory; give a file path such as %s" % (
         tmp_path, tmp_path / "report.md") in run.output
     assert list(tmp_path.iterdir()) == []
+    assert sandbox.counters("ram") == {}  # found out before any remote call
 
 
-def test_summary_file_that_cannot_be_written_fails_cleanly(ansible, tmp_path):
+def test_summary_file_that_cannot_be_written_fails_cleanly(ansible, sandbox, tmp_path):
     # a regular file where a directory should be: not writable, even for root
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("x")
-    target = blocker / "report.md"
+    target = blocker / "sub" / "report.md"
+    sandbox.reset_counters("ram")
     run = ansible.run_tasks([{"cloudbroker.alibaba.ram_security_report": {"summary_file": str(target)}}])
     assert run.rc != 0
-    assert "cannot write summary_file %s: " % target in run.output
+    assert "summary_file %s cannot be written: %s is not a directory" % (target, blocker) in run.output
+    assert sandbox.counters("ram") == {}  # found out before any remote call
     assert "Traceback" not in run.output
     assert blocker.read_text() == "x" and sorted(p.name for p in tmp_path.iterdir()) == ["not-a-directory"]

@@ -133,3 +133,12 @@ def test_cache_serves_the_second_run_without_a_request(directory):
     second = listing(directory, config, name="cached")
     assert second["_meta"]["hostvars"] == first["_meta"]["hostvars"]
     assert services.counters("ram") == {}
+
+
+def test_resourcemanager_endpoint_option_wins_over_the_environment(directory):
+    services, _state = directory
+    dead = {"ALIBABA_CLOUD_RESOURCEMANAGER_ENDPOINT": "https://127.0.0.1:9"}
+    services.reset_counters("ram")
+    data = listing(directory, {"resourcemanager_endpoint": services.rm_url}, extra_env=dead)
+    assert "app-production" in data["_meta"]["hostvars"]
+    assert services.counters("ram").get("ListAccounts", 0) >= 1

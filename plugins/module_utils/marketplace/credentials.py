@@ -22,6 +22,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
@@ -98,6 +100,9 @@ def check_credential_options(params):
         from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.identity import check_sts_endpoint
 
         check_sts_endpoint(params["sts_endpoint"])
+    if params["sts_ca_path"] and not os.path.isfile(params["sts_ca_path"]):
+        raise InputError("sts_ca_path %r is not a readable file (a PEM bundle of the CA certificates that sign "
+                         "the STS endpoint's certificate)." % params["sts_ca_path"], option="sts_ca_path")
     return purposes
 
 
@@ -202,7 +207,8 @@ def check_key_owner(task):
     from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.identity import identity_of_key
 
     try:
-        identity = identity_of_key(params["sts_endpoint"], params["access_key_id"], params["access_key_secret"])
+        identity = identity_of_key(dict(sts_endpoint=params["sts_endpoint"], ca_path=params["sts_ca_path"]),
+                                   params["access_key_id"], params["access_key_secret"])
     except RamError as error:
         task.warn("Could not verify who access key %s belongs to (%s); it is stored unverified. Use "
                   "test_connection to check it, or set check_key_owner: false to skip this check."
@@ -424,6 +430,7 @@ CREDENTIAL = Resource(
         check_key_owner=dict(type="bool", default=True),
         allow_root_access_key=dict(type="bool", default=False, no_log=False),
         sts_endpoint=dict(type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_STS_ENDPOINT"])),
+        sts_ca_path=dict(type="path", fallback=(env_fallback, ["ALIBABA_CLOUD_CA_BUNDLE"])),
         state=dict(type="str", default="present", choices=["present", "absent"]),
     ),
     run_credential,

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -57,6 +58,9 @@ def validate_marketplace_options(params):
     missing = ["%s (or %s)" % (name, env) for name, env in auth if not params.get(name)]
     if missing:
         raise InputError("Marketplace authentication is incomplete: set %s." % " and ".join(missing))
+    if params["ca_path"] and params["validate_certs"] and not os.path.exists(params["ca_path"]):
+        raise InputError("ca_path %r does not exist: give a PEM file (or a directory prepared with c_rehash) of the "
+                         "CA certificates that sign the gateway's certificate." % params["ca_path"], option="ca_path")
     if not 0 < params["timeout"] <= 900:
         raise InputError("timeout must be a number of seconds between 0 and 900, got %s." % params["timeout"],
                          option="timeout")

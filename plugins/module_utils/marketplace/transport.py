@@ -22,9 +22,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import inspect
 import re
 import time
+import warnings
 from urllib.parse import urlsplit
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.redaction import Redactor
@@ -33,6 +35,7 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource impor
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import InsecureRequestWarning
     from urllib3.util.retry import Retry
 except ImportError:
     HAS_REQUESTS = False
@@ -138,7 +141,7 @@ class MarketplaceError(CloudError):
         elif self.retries and self.status in RETRY_STATUSES:
             text += " (gave up after %d retries)" % self.retries
         if self.hint:
-            text += ". " + self.hint
+            text = text.rstrip(".") + ". " + self.hint
         return text
 
     def as_dict(self):
@@ -148,8 +151,10 @@ class MarketplaceError(CloudError):
                     gave_up=self.gave_up)
 
     @classmethod
-    def from_response(cls, method, path, status, body, retries=0, username=None, gave_up=None):
-        """Build from a decoded, redacted error body (a dict, a list or a text summary)."""
+    def from_response(cls, method, path, status, body, retries=0, username=None, gave_up=None, url=None,
+                      prefix_option=None):
+        """Build from a decoded, redacted error body (a dict, a list or a text summary). ``url``: the URL
+        requested (named in a 404's hint, with ``prefix_option``: the option that made its path)."""
         kwargs = dict(status=status, retries=retries, body=body, gave_up=gave_up)
         if isinstance(body, dict):
             message = body.get("message") or body.get("statusText") or body.get("error")
@@ -167,6 +172,9 @@ class MarketplaceError(CloudError):
             kwargs["hint"] = ("Check the permissions of user %r in the broker: only an admin or the account's creator may "
                               "change an account and its credentials, and a user may only name his own teams and "
                               "organizations" % username if username else "Check the user's permissions in the broker")
+        elif status == 404 and url:
+            kwargs["hint"] = ("The URL was %s; if the object should exist, check the options url and %s (a gateway "
+                              "answers 404 for a wrong path as well)" % (url, prefix_option or "service_prefix"))
         return cls(method, path, **kwargs)
 
 
@@ -280,6 +288,11 @@ def _reason(exc):
     return re.sub(r"^(?:<[^>]*>|\w+\([^)]*\)): ", "", str(reason))
 
 
+def tls_problem(reason):
+    """``certificate verify failed: unable to get local issuer certificate`` out of ``[SSL: ...] ... (_ssl.c:1006)``."""
+    return re.sub(r"^\[SSL: [A-Z_]+\]\s*|\s*\(_ssl\.c:\d+\)$", "", reason.strip()) or reason
+
+
 # --------------------------------------------------------------------------------------------
 # The client
 # --------------------------------------------------------------------------------------------
@@ -323,13 +336,15 @@ class MarketplaceClient:
         if body is not None:
             self.redactor.collect(body)  # what we send (an AccessKey secret) is scrubbed from every answer
         try:
-            response = self.session.request(method, self.endpoint(path, api), json=body, params=params,
-                                            headers=self.headers, timeout=self.timeout, verify=self.verify,
-                                            proxies=self.proxies, allow_redirects=False)
+            with self._unverified_quietly():
+                response = self.session.request(method, self.endpoint(path, api), json=body, params=params,
+                                                headers=self.headers, timeout=self.timeout, verify=self.verify,
+                                                proxies=self.proxies, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
-            raise MarketplaceError(method, label, message="TLS verification of %s failed: %s" % (
-                self.url, self.redactor.scrub(_reason(exc))),
-                hint="Give the broker's CA bundle with ca_path (CLOUDBROKER_CA_BUNDLE), or validate_certs=false "
+            raise MarketplaceError(method, label, message="TLS verification of %s failed: %s (no request was sent)" % (
+                self.url, self.redactor.scrub(tls_problem(_reason(exc)))),
+                hint="Give the CA certificates that sign the gateway's certificate (a PEM bundle, such as a corporate "
+                     "or TLS-inspecting proxy's CA) with ca_path or CLOUDBROKER_CA_BUNDLE, or validate_certs=false "
                      "for a test gateway") from None
         except requests.exceptions.RequestException as exc:
             raise MarketplaceError(method, label, message="could not reach %s: %s" % (
@@ -342,8 +357,11 @@ class MarketplaceClient:
         if response.status_code in ignore:
             return None
         spent = self.budget_spent(retried) if response.status_code in RETRY_STATUSES else None
+        prefix_option = ("vault_prefix (CLOUDBROKER_VAULT_PREFIX)" if api == "vault"
+                         else "service_prefix (CLOUDBROKER_SERVICE_PREFIX, default %s)" % DEFAULT_SERVICE_PREFIX)
         raise MarketplaceError.from_response(method, label, response.status_code, data, retries=retried,
-                                             username=self.username, gave_up=spent)
+                                             username=self.username, gave_up=spent, url=self.endpoint(label, api),
+                                             prefix_option=prefix_option)
 
     def budget_spent(self, retries):
         """Which retry budget a request that still failed transiently had spent, worded for the error."""
@@ -354,6 +372,14 @@ class MarketplaceClient:
         if retries is None or retries >= self.max_retries:
             return "gave up after %d retries in %.0f s (max_retries)" % (self.max_retries, elapsed)
         return None
+
+    @contextlib.contextmanager
+    def _unverified_quietly(self):
+        """With validate_certs=false, urllib3 warns on stderr at every request; the task warns once instead."""
+        with warnings.catch_warnings():
+            if self.verify is False:
+                warnings.simplefilter("ignore", InsecureRequestWarning)
+            yield
 
     def decode(self, response):
         """JSON -> redacted Python data; an empty body -> None; anything else -> a redacted one-line summary."""

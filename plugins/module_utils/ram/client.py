@@ -114,6 +114,7 @@ class RamClient:
 
     def call(self, action, idempotent=True, ignore=(), **params):
         """Send one action and return its body (a dict); ``None`` when it failed with a code in ``ignore``."""
+        from alibabacloud_credentials.exceptions import CredentialException
         from Tea.exceptions import TeaException
 
         self.budget.start()
@@ -123,6 +124,10 @@ class RamClient:
             try:
                 return self._invoke(action, params)
             except (TeaException, OSError) as exc:  # OSError: the transport's connection errors derive from it
+                if isinstance(getattr(exc, "inner_exception", None), CredentialException):
+                    # the credential chain failed (a refused AssumeRole, no ECS role): reported as it is, and not
+                    # retried here (the library gave up already), nor worded as a failure of this action
+                    raise exc.inner_exception from None
                 error = RamError.from_sdk(action, exc)
             if code_matches(error.code, ignore):
                 return None

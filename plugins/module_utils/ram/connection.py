@@ -28,6 +28,7 @@ from urllib.request import proxy_bypass_environment
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.client import RamClient, RetryBudget
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.errors import describe_tls_failure
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError
 
 try:
@@ -125,6 +126,10 @@ def validate_ram_options(params):
         if not ROLE_ARN_RE.match(params["assume_role_arn"]):
             raise InputError("assume_role_arn must look like acs:ram::<account id>:role/<role name>, got %r."
                              % params["assume_role_arn"], option="assume_role_arn")
+        if parse_endpoint(params.get("sts_endpoint"), "")[1] != "https":
+            raise InputError("sts_endpoint %r is http://, but AssumeRole (assume_role_arn) is always sent over HTTPS "
+                             "(its answer holds a secret): give an https:// URL or a host." % params["sts_endpoint"],
+                             option="sts_endpoint")
         if not SESSION_NAME_RE.match(params.get("assume_role_session_name") or ""):
             raise InputError("assume_role_session_name must be 2-64 characters: letters, digits, '.', '@', '-' "
                              "or '_'; got %r." % params.get("assume_role_session_name"),
@@ -169,18 +174,21 @@ def credentials_provider(params):
     elif params.get("profile") or params.get("profile_file"):
         base = CLIProfileCredentialsProvider(profile_name=params.get("profile"), profile_file=params.get("profile_file"))
     elif params.get("ecs_role_name"):
-        base = EcsRamRoleCredentialsProvider(role_name=params["ecs_role_name"])
+        base = EcsRoleProvider(role_name=params["ecs_role_name"])
     else:
         base = DefaultCredentialsProvider()
     if not params.get("assume_role_arn"):
         return base
-    sts_host = parse_endpoint(params.get("sts_endpoint"), DEFAULT_STS_ENDPOINT)[0]
-    # The library always speaks HTTPS to STS (AssumeRole carries a secret); it takes the STS host only.
+    # The library always speaks HTTPS to STS (AssumeRole carries a secret; validate_ram_options refuses an
+    # http:// sts_endpoint with assume_role_arn); it takes the STS host only. Without sts_endpoint, region
+    # picks the regional endpoint sts.<region>.aliyuncs.com.
+    sts_host = parse_endpoint(params.get("sts_endpoint"), "")[0] or None
     return AssumeRoleProvider(
         credentials_provider=base, role_arn=params["assume_role_arn"],
         role_session_name=params.get("assume_role_session_name"),
         duration_seconds=params.get("assume_role_duration") or 3600,
-        external_id=params.get("assume_role_external_id"), sts_endpoint=sts_host, ca_path=params.get("ca_path"))
+        external_id=params.get("assume_role_external_id"), sts_endpoint=sts_host,
+        sts_region_id=None if sts_host else params.get("region"), ca_path=params.get("ca_path"))
 
 
 if HAS_RAM_SDK:
@@ -200,12 +208,56 @@ if HAS_RAM_SDK:
             try:
                 return super(AssumeRoleProvider, self)._refresh_credentials()
             except CredentialException as error:
-                raise CredentialException(describe_assume_role_failure(self._role_arn, error),
+                raise CredentialException(describe_assume_role_failure(self._role_arn, error, self._sts_endpoint),
                                           code=error.code, request_id=error.request_id) from None
+            except Exception as error:  # pylint: disable=broad-except  # the HTTP layer's transport failures
+                raise CredentialException("AssumeRole of %s could not reach the STS endpoint %s: %s" % (
+                    self._role_arn, self._sts_endpoint, describe_transport_failure(error))) from None
+
+    class EcsRoleProvider(EcsRamRoleCredentialsProvider):
+        """The library's ECS RAM role provider, with its failures worded to name the role and where it was asked.
+
+        No background refresh: a task is short, and a thread of the library must not outlive it."""
+
+        METADATA_SERVICE = "http://100.100.100.200"  # the library's instance metadata host
+
+        def __init__(self, role_name):
+            super(EcsRoleProvider, self).__init__(role_name=role_name, async_update_enabled=False)
+            self._ecs_role_name = role_name
+
+        def _refresh_credentials(self):
+            try:
+                return super(EcsRoleProvider, self)._refresh_credentials()
+            except CredentialException as error:
+                reason = getattr(error, "message", None) or str(error)
+            except Exception as error:  # pylint: disable=broad-except  # the HTTP layer's transport failures
+                reason = describe_transport_failure(error)
+            raise CredentialException(
+                "Could not get the credentials of the ECS RAM role %r (ecs_role_name) from the instance metadata "
+                "service %s: %s. It answers only on an ECS instance the role is attached to; elsewhere give an "
+                "AccessKey, a profile or assume_role_arn." % (self._ecs_role_name, self.METADATA_SERVICE, reason))
 
 
-def describe_assume_role_failure(role_arn, error):
-    """The library's AssumeRole failure, reworded to name the role (its message quotes STS's JSON answer)."""
+def describe_transport_failure(error):
+    """A transport failure of the HTTP layer in a line: a TLS failure explained, otherwise the innermost reason
+    without the request's URL (its query carries the AccessKey id and the signature)."""
+    text = getattr(error, "message", None) or str(error)
+    tls = describe_tls_failure(text)
+    if tls:
+        return tls
+    text = re.sub(r" with url: \S+", "", text)
+    match = re.search(r"Caused by \w+\(([\"'])(.*)\1\)\)?\s*$", text, re.DOTALL)
+    return match.group(2) if match else text.strip()
+
+
+def describe_assume_role_failure(role_arn, error, sts_host=None):
+    """The library's AssumeRole failure, reworded to name the role and the STS endpoint asked (its message
+    quotes STS's JSON answer)."""
+    described = _describe_assume_role_failure(role_arn, error)
+    return "%s (STS endpoint %s)" % (described, sts_host) if sts_host else described
+
+
+def _describe_assume_role_failure(role_arn, error):
     text = getattr(error, "message", None) or str(error)
     answer = {}
     match = re.search(r"result: (\{.*\})\s*$", text, re.DOTALL)

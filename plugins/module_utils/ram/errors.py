@@ -7,12 +7,36 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import CloudError
 
 # Codes of a request refused for load or failed transiently (ram-api.md "Errors"; the OpenAPI gateway's
 # common codes). Throttling comes as "Throttling", "Throttling.User", "Throttling.Api", ...
 RETRYABLE_CODES = frozenset(["ServiceUnavailable", "InternalError", "Rejected.Throttling", "RequestTimeout"])
 THROTTLING_PREFIX = "Throttling"
+
+# A TLS handshake the client refused (the SDK reports it only as text: "HTTPSConnectionPool(host='h', port=p):
+# ... SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ...'))").
+TLS_FAILURE_RE = re.compile(r"SSLError|CERTIFICATE_VERIFY_FAILED|certificate verify failed")
+TLS_REASON_RE = re.compile(r"certificate verify failed: ([^'\"()]+)|\[SSL: [A-Z_]+\] ([^'\"()]+)")
+TLS_ENDPOINT_RE = re.compile(r"HTTPSConnectionPool\(host='([^']+)', port=(\d+)\)")
+TLS_HINT = ("Give the CA certificates that sign the endpoint's certificate (a PEM bundle, such as a corporate or "
+            "TLS-inspecting proxy's CA) with ca_path or ALIBABA_CLOUD_CA_BUNDLE")
+
+
+def describe_tls_failure(text):
+    """``TLS verification of https://host:port failed: <problem>. <how to give a CA>`` from the transport's
+    text, or ``None`` when ``text`` is not a TLS failure. Nothing was sent: the handshake failed first."""
+    if not text or not TLS_FAILURE_RE.search(text):
+        return None
+    if "TLS verification of " in text:  # already described (an AssumeRole failure, passed on by the SDK)
+        return text
+    endpoint = TLS_ENDPOINT_RE.search(text)
+    reason = TLS_REASON_RE.search(text)
+    problem = (reason.group(1) or reason.group(2)).strip().rstrip(".") if reason else "the TLS handshake failed"
+    return "TLS verification of %s failed: %s (no request was sent). %s." % (
+        "https://%s:%s" % endpoint.groups() if endpoint else "the endpoint", problem, TLS_HINT)
 
 
 def code_matches(code, patterns):
@@ -28,8 +52,9 @@ def code_matches(code, patterns):
 class RamError(CloudError):
     """A failed call, already reduced to what a user needs (and nothing secret)."""
 
-    def __init__(self, action, code=None, message=None, request_id=None, status=None, retry_after=None):
+    def __init__(self, action, code=None, message=None, request_id=None, status=None, retry_after=None, final=False):
         self.action = action
+        self.final = final  # a failure no retry can change (a refused certificate)
         self.code = code
         self.message = message or ""
         self.request_id = request_id
@@ -62,6 +87,8 @@ class RamError(CloudError):
     @property
     def transient(self):
         """Throttling, 5xx and transport failures may succeed later; any other client error is final."""
+        if self.final:
+            return False
         if self.throttled or self.code in RETRYABLE_CODES:
             return True
         if self.status is not None and self.status >= 500:
@@ -91,5 +118,6 @@ class RamError(CloudError):
             inner = getattr(exc, "inner_exception", None)
             message = str(inner) if inner is not None else (getattr(exc, "message", None) or str(exc))
         retry_after = getattr(exc, "retry_after", None)
-        return cls(action, code=code, message=message, request_id=request_id, status=status,
-                   retry_after=retry_after / 1000.0 if retry_after else None)
+        tls_failure = None if code or status else describe_tls_failure(message)
+        return cls(action, code=code, message=tls_failure or message, request_id=request_id, status=status,
+                   retry_after=retry_after / 1000.0 if retry_after else None, final=bool(tls_failure))

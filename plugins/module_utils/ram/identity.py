@@ -18,7 +18,8 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource impor
 
 ROOT_IDENTITY_TYPE = "Account"  # GetCallerIdentity's IdentityType for the root (billing) account
 # The connection options a key check takes from the caller's options (everything else is the key's own).
-KEY_CHECK_OPTIONS = ("sts_endpoint", "region", "connect_timeout", "read_timeout", "max_retries", "retry_timeout")
+KEY_CHECK_OPTIONS = ("sts_endpoint", "ca_path", "region", "connect_timeout", "read_timeout", "max_retries",
+                     "retry_timeout")
 KEY_CHECK_TIMEOUT = 10  # seconds, when the caller's options name none
 KEY_CHECK_RETRIES = 3
 

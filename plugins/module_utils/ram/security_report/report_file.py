@@ -21,10 +21,20 @@ NEW_FILE_MODE = 0o644
 
 
 def check_report_path(path):
-    """Refuse a directory (checked before any remote call, and again before writing)."""
+    """Refuse a directory, or a path whose directory cannot be made or written (checked before any remote call,
+    and again before writing)."""
     if os.path.isdir(path):
         raise InputError("summary_file %s is a directory; give a file path such as %s"
                          % (path, os.path.join(path, "report.md")), option="summary_file")
+    existing = os.path.dirname(path) or "."
+    while not os.path.exists(existing):  # the directories missing are made when the report is written
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise InputError("summary_file %s cannot be written: %s is not a directory" % (path, existing),
+                         option="summary_file")
+    if not os.access(existing, os.W_OK | os.X_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise InputError("summary_file %s cannot be written: no write permission in %s" % (path, existing),
+                         option="summary_file")
 
 
 def read_report(path):
