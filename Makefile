@@ -171,8 +171,11 @@ chaos-smoke: venv collection ## the chaos scenarios at smoke size, as a make tes
 
 # --- local services --------------------------------------------------------------------------
 
-sandbox: venv ## run the local RAM + marketplace services in the foreground (state in .sandbox)
-	$(NO_PROXY_ENV) $(PY) tests/sandbox/run.py --state-dir .sandbox --ram-port 18765 --marketplace-port 18766
+# The seeded Resource Directory (several accounts, each with its own root key: run.py prints where) over HTTPS
+# with a CA generated at start (its path is in .sandbox/sandbox.env); SANDBOX_ARGS= for one account over HTTP.
+SANDBOX_ARGS ?= --seed --tls
+sandbox: venv ## run the local RAM/STS/Resource Manager + marketplace services in the foreground (state in .sandbox)
+	$(NO_PROXY_ENV) $(PY) tests/sandbox/run.py --state-dir .sandbox --ram-port 18765 --marketplace-port 18766 $(SANDBOX_ARGS)
 
 demo: venv collection ## fresh seeded HTTPS sandbox: a Resource Directory onboarded twice through AssumeRole (2nd run changed=0), summary.yml
 	$(NO_PROXY_ENV) $(REPO)/scripts/demo.sh
