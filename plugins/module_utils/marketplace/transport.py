@@ -29,6 +29,7 @@ import time
 import warnings
 from urllib.parse import urlsplit
 
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import user_agent
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.redaction import Redactor
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import CloudError
 
@@ -43,7 +44,6 @@ except ImportError:
 else:
     HAS_REQUESTS = True
 
-COLLECTION_VERSION = "1.0.0"
 DEFAULT_SERVICE_PREFIX = "cb-credential-service/api/v2.0"
 PAGE_SIZE = 100
 
@@ -314,7 +314,7 @@ class MarketplaceClient:
         self.max_retries = max_retries
         self.deadline = RetryDeadline(retry_timeout)
         self.headers = {"username": username or "", "apikey": api_key or "", "Accept": "application/json",
-                        "User-Agent": "cloudbroker.alibaba/%s" % COLLECTION_VERSION}
+                        "User-Agent": user_agent()}
         # Loopback traffic never goes through a proxy from the environment (HTTP_PROXY without NO_PROXY).
         self.proxies = {"http": None, "https": None, "all": None} if is_loopback(urlsplit(self.url).hostname) else None
         if session is None:
