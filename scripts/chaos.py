@@ -193,13 +193,14 @@ def main(argv=None):
                                   for k in range(1, total + 1, sizes["kill_step"])])
 
     seconds = time.monotonic() - started
-    print("\n%-12s %7s %10s %15s %7s %8s %8s" % ("scenario", "trials", "converged", "failed cleanly", "broken",
-                                                  "mean s", "max s"))
+    header = ("scenario", "trials", "converged", "failed cleanly", "broken", "mean s", "max s")
+    print("\n%-12s %7s %10s %15s %7s %8s %8s" % header)
     for name, trials in results.items():
-        count = lambda outcome, trials=trials: sum(1 for t in trials if t.outcome == outcome)  # noqa: E731
+        outcomes = [t.outcome for t in trials]
         times = [t.seconds for t in trials] or [0]
-        print("%-12s %7d %10d %15d %7d %8.0f %8.0f" % (name, len(trials), count("converged"), count("failed-cleanly"),
-                                                        count("broken"), sum(times) / len(times), max(times)))
+        print("%-12s %7d %10d %15d %7d %8.0f %8.0f" % (
+            name, len(trials), outcomes.count("converged"), outcomes.count("failed-cleanly"),
+            outcomes.count("broken"), sum(times) / len(times), max(times)))
     broken = sum(1 for trials in results.values() for t in trials if t.outcome == "broken")
     print("chaos: %d trials, %d broken, %.0f s" % (sum(len(t) for t in results.values()), broken, seconds))
     if args.junit:

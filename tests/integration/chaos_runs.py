@@ -141,13 +141,13 @@ class Chaos:
         name = hv["marketplace_onboarding_account_name"]
         accounts = [a for a in page.json()[1:] if a["basicInfo"]["accountName"] == name]
         if len(accounts) != 1:
-            return found + ["%s: %d asset accounts named %r" % (host, len(accounts),
-                                                                 hv["marketplace_onboarding_account_name"])]
+            return found + ["%s: %d asset accounts named %r" % (
+                host, len(accounts), hv["marketplace_onboarding_account_name"])]
         credentials = [c for c in accounts[0].get("credentials") or []
                        if c["credentialName"] == hv["marketplace_onboarding_credential_name"]]
         if len(credentials) != 1:
-            return found + ["%s: %d credentials named %r" % (host, len(credentials),
-                                                              hv["marketplace_onboarding_credential_name"])]
+            return found + ["%s: %d credentials named %r" % (
+                host, len(credentials), hv["marketplace_onboarding_credential_name"])]
         held = (credentials[0].get("passwordFields") or {}).get("accessKey")
         if not keys or held != keys[0][0]:
             found.append("%s: the marketplace holds %s, RAM has %s" % (host, held, keys))
