@@ -160,8 +160,11 @@ bench-smoke: venv collection ## the benchmark at N=10 only, no report (what make
 
 CHAOS_SIZE ?= full
 CHAOS_SEED ?= 2026
-chaos: venv collection ## randomized faults / overlapping runs / SIGKILL at every write, summary table (CHAOS_SIZE=full|smoke)
-	$(NO_PROXY_ENV) $(PY) scripts/chaos.py --size $(CHAOS_SIZE) --seed $(CHAOS_SEED) --junit $(BUILD)/chaos/chaos.xml
+# CHAOS_ONLY: a space-separated subset of the scenarios (e.g. CHAOS_ONLY=faults-60); empty: all of them
+CHAOS_ONLY ?=
+chaos: venv collection ## randomized faults / overlapping runs / SIGKILL at every write, summary table (CHAOS_SIZE=full|smoke, CHAOS_ONLY=scenario ...)
+	$(NO_PROXY_ENV) $(PY) scripts/chaos.py --size $(CHAOS_SIZE) --seed $(CHAOS_SEED) --junit $(BUILD)/chaos/chaos.xml \
+		$(if $(strip $(CHAOS_ONLY)),--only $(CHAOS_ONLY))
 
 # The smoke size as a stage (not in STAGES by default: minutes of wall time on a 2-core machine); add it with
 # `make test STAGES="... chaos-smoke"`. One JUnit test case per scenario.

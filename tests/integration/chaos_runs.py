@@ -15,7 +15,6 @@ import sys
 import tempfile
 import time
 
-import requests
 import yaml
 from alibabacloud_ram20150501 import models as ram_models
 
@@ -24,6 +23,7 @@ from conftest import REPO, AnsibleRunner, Sandbox, ram_client
 INVENTORY = os.path.join(REPO, "examples", "inventory")
 ONBOARD = os.path.join(REPO, "playbooks", "onboard.yml")
 ROTATE = os.path.join(REPO, "playbooks", "rotate_keys.yml")
+OFFBOARD = os.path.join(REPO, "playbooks", "offboard.yml")
 API = "/cb-credential-service/api/v2.0"
 PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 
@@ -43,7 +43,7 @@ class Chaos:
         os.makedirs(os.path.join(self.tmp, "ansible", "tmp"))
         self.ansible = AnsibleRunner(self.sandbox, os.path.join(self.tmp, "ansible"))
         self.ram = ram_client(self.sandbox.ram_url, self.sandbox.root["access_key_id"],
-                              self.sandbox.root["access_key_secret"])
+                              self.sandbox.root["access_key_secret"], self.sandbox.ca_bundle)
         self.logs = 0
 
     def close(self):
@@ -84,12 +84,18 @@ class Chaos:
 
     def overlapping(self, hosts, offsets, **kwargs):
         """Runs started ``offsets`` seconds after the first (e.g. ``[0, 1.5, 3.2]``); ``[(rc, output), ...]``."""
+        return self.started_apart([(offset, dict(kwargs, hosts=hosts)) for offset in offsets])
+
+    def started_apart(self, runs):
+        """Different runs, each ``(offset, start_kwargs)`` started ``offset`` seconds after the first (e.g.
+        ``[(0, dict(hosts=[a])), (1.5, dict(hosts=[b], playbook=OFFBOARD))]``); ``[(rc, output), ...]`` in the
+        order of the offsets."""
         began = time.monotonic()
         procs = []
-        for offset in sorted(offsets):
+        for offset, start_kwargs in sorted(runs, key=lambda run: run[0]):
             while time.monotonic() - began < offset:
                 time.sleep(0.01)
-            procs.append(self.start(hosts, **kwargs))
+            procs.append(self.start(**start_kwargs))
         return [self.finish(proc) for proc in procs]
 
     def killed_at_write(self, hosts, write_index, **kwargs):
@@ -121,8 +127,9 @@ class Chaos:
     # -- state, read back --------------------------------------------------------------------------------------------
     def market(self, method, path, **kwargs):
         admin = self.sandbox.admin
-        return requests.request(method, self.sandbox.marketplace_url + API + path, timeout=30,
-                                headers={"username": admin["username"], "apikey": admin["apikey"]}, **kwargs)
+        return self.sandbox.http.request(method, self.sandbox.marketplace_url + API + path, timeout=30,
+                                         headers={"username": admin["username"], "apikey": admin["apikey"]},
+                                         **kwargs)
 
     def keys(self, user_name):
         body = self.ram.list_access_keys(ram_models.ListAccessKeysRequest(user_name=user_name)).body
