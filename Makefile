@@ -44,7 +44,7 @@ INTEGRATION_WORKERS ?= 2
 INTEGRATION_TIMEOUT ?= 70m
 PYTEST_ARGS ?=
 
-.PHONY: help venv collection units integration sanity lint docs-lint cores cores-smoke options test sandbox demo build docs release-notes clean distclean bench bench-smoke
+.PHONY: help venv collection units integration sanity lint docs-lint cores cores-smoke options test sandbox demo build docs release-notes clean distclean bench bench-smoke chaos chaos-smoke
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -156,10 +156,29 @@ bench-smoke: venv collection ## the benchmark at N=10 only, no report (what make
 	$(NO_PROXY_ENV) $(JUNIT_COMMAND) --report $(REPORTS)/bench-smoke/bench-smoke.xml --name bench-smoke-n10 \
 	    --ran 'bench: (\d+) passed' -- $(PY) benchmarks/bench.py --sizes 10 --out $(BUILD)/bench-smoke
 
+# --- chaos: faults, overlapping runs, SIGKILL at every write (issue 13) -------------------------------------
+
+CHAOS_SIZE ?= full
+CHAOS_SEED ?= 2026
+# CHAOS_ONLY: a space-separated subset of the scenarios (e.g. CHAOS_ONLY=faults-60); empty: all of them
+CHAOS_ONLY ?=
+chaos: venv collection ## randomized faults / overlapping runs / SIGKILL at every write, summary table (CHAOS_SIZE=full|smoke, CHAOS_ONLY=scenario ...)
+	$(NO_PROXY_ENV) $(PY) scripts/chaos.py --size $(CHAOS_SIZE) --seed $(CHAOS_SEED) --junit $(BUILD)/chaos/chaos.xml \
+		$(if $(strip $(CHAOS_ONLY)),--only $(CHAOS_ONLY))
+
+# The smoke size as a stage (not in STAGES by default: minutes of wall time on a 2-core machine); add it with
+# `make test STAGES="... chaos-smoke"`. One JUnit test case per scenario.
+chaos-smoke: venv collection ## the chaos scenarios at smoke size, as a make test stage (JUnit in .build/reports)
+	@$(call stage_dir,chaos-smoke)
+	$(NO_PROXY_ENV) $(PY) scripts/chaos.py --size smoke --seed $(CHAOS_SEED) --junit $(REPORTS)/chaos-smoke/chaos.xml
+
 # --- local services --------------------------------------------------------------------------
 
-sandbox: venv ## run the local RAM + marketplace services in the foreground (state in .sandbox)
-	$(NO_PROXY_ENV) $(PY) tests/sandbox/run.py --state-dir .sandbox --ram-port 18765 --marketplace-port 18766
+# The seeded Resource Directory (several accounts, each with its own root key: run.py prints where) over HTTPS
+# with a CA generated at start (its path is in .sandbox/sandbox.env); SANDBOX_ARGS= for one account over HTTP.
+SANDBOX_ARGS ?= --seed --tls
+sandbox: venv ## run the local RAM/STS/Resource Manager + marketplace services in the foreground (state in .sandbox)
+	$(NO_PROXY_ENV) $(PY) tests/sandbox/run.py --state-dir .sandbox --ram-port 18765 --marketplace-port 18766 $(SANDBOX_ARGS)
 
 demo: venv collection ## fresh seeded HTTPS sandbox: a Resource Directory onboarded twice through AssumeRole (2nd run changed=0), summary.yml
 	$(NO_PROXY_ENV) $(REPO)/scripts/demo.sh

@@ -72,15 +72,24 @@ options:
     default: 30
   max_retries:
     description:
-      - How many times a request is retried after throttling (HTTP 429), a gateway error (502, 503, 504,
-        with a JSON or an HTML body) or a connection failure. The wait is exponential (0.5 s doubling, at
+      - How many times one request is retried after throttling (HTTP 429), a gateway error (502, 503, 504,
+        with a JSON or an HTML body, including C(CO502_PROVIDER_UNREACHABLE) of the test connection when
+        the cloud side throttles) or a connection failure. The wait is exponential (0.5 s doubling, at
         most 20 s) with up to 0.5 s of random jitter, or what the service asks for in C(Retry-After)
         (at most 120 s). Other client errors (4xx) are never retried.
+      - 0-100. Under sustained throttling O(retry_timeout) is the limit that binds; a request that spent
+        either budget fails naming it (C(gave up after N retries in S s (retry_timeout 120 s))).
       - Every method is retried, creates included - they are keyed by a client-chosen id or name, so a
         create that the service applied before the error is answered with a conflict (409) on the retry,
         and the module then reads the existing object instead of creating a second one.
     type: int
-    default: 10
+    default: 30
+  retry_timeout:
+    description:
+      - Time budget in seconds for the retries of one task - no retry starts after it has passed since the
+        task's first request (a C(Retry-After) wait counts against it). 0-3600.
+    type: int
+    default: 120
 notes:
   - The modules speak the broker's C(cb-credential-service) API as described in the collection's
     C(docs/marketplace-api.md); the vendor publishes no reference of its own.

@@ -128,9 +128,13 @@ options:
         C(InternalError), any 5xx or a connection failure, with jittered exponential backoff
         (full jitter, 0.25 s doubling up to 20 s). Client errors are never retried.
       - Calls that create a secret (CreateAccessKey) are retried only when the service refused them.
-      - 0-100. See also O(retry_timeout).
+      - 0-100, per call. Under sustained throttling O(retry_timeout) is the limit that binds; a call that
+        spent either budget fails naming it (C(gave up after N retries in S s (retry_timeout 120 s))).
+      - CreateAccessKey after an ambiguous failure (a 5xx or a lost answer) is resolved, not abandoned - the
+        keys are listed again, a key the failed call may have created (one that was not there before it) is
+        deleted, since its secret is lost, and the key is created again, within the same budgets.
     type: int
-    default: 10
+    default: 30
   retry_timeout:
     description:
       - Time budget in seconds for the retries of one task - no retry starts after it has passed since the

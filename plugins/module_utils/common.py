@@ -9,7 +9,10 @@ __metaclass__ = type
 
 import json
 import os
+import re
 import tempfile
+
+COLLECTION_NAME = "cloudbroker.alibaba"
 
 
 def write_private_json(path, content, prefix=".cloudbroker-"):
@@ -26,3 +29,29 @@ def write_private_json(path, content, prefix=".cloudbroker-"):
         if os.path.exists(tmp_path):
             os.unlink(tmp_path)
         raise
+
+
+def collection_version():
+    """The collection's version, read where it is kept: ``MANIFEST.json`` of an installed collection, or
+    ``galaxy.yml`` of a checkout. ``None`` where neither is at hand (a module's payload on a remote host)."""
+    root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+    try:
+        with open(os.path.join(root, "MANIFEST.json"), encoding="utf-8") as handle:
+            return json.load(handle)["collection_info"]["version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    try:
+        with open(os.path.join(root, "galaxy.yml"), encoding="utf-8") as handle:
+            for line in handle:
+                found = re.match(r"^version:\s*['\"]?([^'\"\s#]+)", line)
+                if found:
+                    return found.group(1)
+    except OSError:
+        pass
+    return None
+
+
+def user_agent():
+    """``cloudbroker.alibaba/<version>`` (the name alone when the version is not at hand)."""
+    version = collection_version()
+    return "%s/%s" % (COLLECTION_NAME, version) if version else COLLECTION_NAME

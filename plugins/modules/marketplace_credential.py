@@ -121,6 +121,12 @@ options:
         (C(credentialsValidator), which signs an STS C(GetCallerIdentity) with the key). The test changes
         nothing, so it does not affect C(changed); O(test_connection_when) says whether it runs on every
         run or only after a change.
+      - When a new secret is to be sent (a new credential, or another key), the key is first tested
+        I(inline), before it is stored - a key the provider rejects never replaces the stored one; the task
+        fails naming the provider's error, and the credential is left as it was. That test is the task's
+        test (RV(test_connection.stage=before_store)); the stored key is not tested a second time.
+      - A test the broker cannot run because the provider throttles or fails (C(CO502_PROVIDER_UNREACHABLE))
+        is retried within O(max_retries) and O(retry_timeout).
       - If the provider rejects the key, the task fails with the provider's error code (for example
         C(InvalidAccessKeyId.Inactive) for a deactivated key) in the message and in
         RV(test_connection.error_code). Skipped in check mode and with O(state=absent).
@@ -280,6 +286,13 @@ secret_updated:
   description: Whether this run sent (or, in check mode, would send) a secret to the broker.
   returned: always
   type: bool
+replaced_access_key_id:
+  description:
+    - The AccessKey ID the credential held before this run stored another key (the key this run
+      displaced, which its owner may delete); V(null) when no key was replaced.
+  returned: when O(state=present)
+  type: str
+  sample: LTAI5tOldOldOldOldOldOld
 test_connection:
   description: The result of the connection test.
   returned: when O(test_connection=true) and O(state=present) (with O(test_connection_when=changed), only when the credential changed)
@@ -288,6 +301,12 @@ test_connection:
     status:
       description: C(success), C(failure), or C(skipped) (check mode).
       type: str
+    stage:
+      description:
+        - C(before_store) when this task sent a new key and tested it inline before storing it (when that test
+          failed, nothing was written).
+      type: str
+      returned: when a new key was tested inline
     message:
       description: The broker's message.
       type: str

@@ -24,7 +24,10 @@ description:
   - B(Nothing is lost when a run dies.) If a run dies after the key was created but before its secret
     was stored, the secret is gone; on the next run that key is not in O(usable_key_ids), so a new key
     is created and, with O(delete_unusable=true), the orphan is deleted. The user never holds more
-    than the two keys RAM allows.
+    than the two keys RAM allows. O(keep_recent_seconds) keeps a key that an overlapping run may still be
+    delivering.
+  - An ambiguous CreateAccessKey failure (a 5xx or a lost answer) is resolved, not abandoned - see
+    O(max_retries).
   - Rotation keeps the old key working - O(rotate) creates the new key and leaves the old one alone;
     deactivating (O(status=Inactive)) and deleting (O(state=absent)) the old key are separate,
     explicit steps, so a consumer can switch over in between.
@@ -79,6 +82,18 @@ options:
     description:
       - Create a new key when the newest usable key is older than this many days (idempotent rotation).
     type: int
+  keep_recent_seconds:
+    description:
+      - Overlapping runs. With O(usable_key_ids), an active key that is not usable but was created less than
+        this many seconds ago is I(in flight) - another run created it and may still be delivering its
+        secret. It is not deleted by O(delete_unusable), and when a new key would be needed none is created;
+        the result names the in-flight keys (RV(in_flight_access_key_ids)) and how long to wait for their
+        delivery (RV(wait_seconds)); the caller waits, then re-runs the task (with V(0) once the wait ran
+        out, so that a key whose run died is deleted and replaced).
+      - V(0) (the default) treats every unusable key as lost. 0-86400. The age is measured against the
+        controller's clock (RAM's C(CreateDate) has a one-second resolution).
+    type: int
+    default: 0
   secret_file:
     description:
       - When a key is created, write its ID and secret as JSON (C(user_name), C(access_key_id),
@@ -181,6 +196,20 @@ deleted_access_key_ids:
   returned: always
   type: list
   elements: str
+in_flight_access_key_ids:
+  description:
+    - Keys another run may still be delivering (see O(keep_recent_seconds)); never deleted by this task.
+  returned: always
+  type: list
+  elements: str
+  sample: [LTAI5tExampleExampleExam]
+wait_seconds:
+  description:
+    - When a key was needed but one is in flight, how many seconds its delivery may still take before it
+      counts as lost; V(0) otherwise.
+  returned: always
+  type: int
+  sample: 0
 access_keys:
   description: All keys of the user after the run (IDs, status and dates; never a secret).
   returned: always

@@ -36,6 +36,7 @@ INTERNAL_VARIABLES = frozenset([
     "onboarding_held_credential", "onboarding_key_identity", "onboarding_operator_identity",
     "onboarding_account_number", "onboarding_account_uid", "marketplace_onboarding_account_uid", "onboarding_user_keys", "onboarding_provider_credentials",
     "onboarding_stale_credentials", "onboarding_renamed_account",
+    "onboarding_delivered", "onboarding_final_credential",
 ])
 
 # The playbooks' own variables (playbooks/*.yml), which share the roles' prefixes.
@@ -47,6 +48,7 @@ ALLOWED = {
 }
 
 KEY_MAX_AGE_DAYS = (0, 3650)
+KEY_GRACE_SECONDS = (0, 3600)
 # Free-text names shown in the broker's UI: printable, no markup, no surrounding blanks.
 UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f<>]")
 ACCESS_KEY_ID = re.compile(r"^[A-Za-z0-9]{1,128}\Z")
@@ -252,6 +254,7 @@ VARIABLE_RULES = {
                                                                              "1-128 letters or digits")))],
     # onboarding
     "onboarding_key_max_age_days": [number_range(*KEY_MAX_AGE_DAYS, meaning=" days (0 = never by age)")],
+    "onboarding_key_grace_seconds": [number_range(*KEY_GRACE_SECONDS, meaning=" seconds")],
 }
 
 

@@ -22,7 +22,8 @@ RAM_TYPE = "alibaba_cloud_ram"
 MARKETPLACE_TYPE = "cloud_broker_marketplace"
 CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBsynthetic\n-----END CERTIFICATE-----\n"
 
-# What each injected variable must set in the modules (option of ram_auth_argument_spec / marketplace_argument_spec).
+# What each injected variable must set in the modules (option of ram/connection.py RAM_OPTIONS /
+# marketplace/options.py MARKETPLACE_OPTIONS).
 EXPECTED_OPTIONS = {
     RAM_TYPE: {
         "ALIBABA_CLOUD_ACCESS_KEY_ID": "access_key_id",
@@ -33,6 +34,7 @@ EXPECTED_OPTIONS = {
         "ALICLOUD_ASSUME_ROLE_SESSION_NAME": "assume_role_session_name",
         "ALIBABA_CLOUD_RAM_ENDPOINT": "ram_endpoint",
         "ALIBABA_CLOUD_STS_ENDPOINT": "sts_endpoint",
+        "ALIBABA_CLOUD_CA_BUNDLE": "ca_path",
     },
     MARKETPLACE_TYPE: {
         "CLOUDBROKER_URL": "url",
@@ -43,7 +45,7 @@ EXPECTED_OPTIONS = {
 }
 
 # Options another change adds; until they exist, their variable is injected but nothing reads it yet.
-PENDING_OPTIONS = {"assume_role_external_id": "issue 9: external ID of AssumeRole"}
+PENDING_OPTIONS = {}
 
 MODULE_UTILS = os.path.join(REPO, "plugins", "module_utils")
 
@@ -109,11 +111,19 @@ def test_every_injected_variable_is_one_the_modules_read(type_name):
         pytest.skip("not an option of the modules yet: %s" % ", ".join(pending))
 
 
+def sandbox_ca(sandbox):
+    """The PEM text of the local services' CA (what a user pastes into the credential's CA bundle field)."""
+    if not sandbox.ca_bundle:
+        return ""
+    with open(sandbox.ca_bundle, encoding="utf-8") as handle:
+        return handle.read()
+
+
 def test_ram_credential_alone_lets_a_module_act_as_its_key(sandbox, tmp_path):
     definition = load_credential_type(RAM_TYPE)
     inputs = {"access_key_id": sandbox.root["access_key_id"], "access_key_secret": sandbox.root["access_key_secret"],
               "security_token": "", "assume_role_arn": "", "assume_role_external_id": "",
-              "ram_endpoint": sandbox.ram_url, "sts_endpoint": sandbox.ram_url}
+              "ram_endpoint": sandbox.ram_url, "sts_endpoint": sandbox.ram_url, "ca_bundle": sandbox_ca(sandbox)}
     env, safe_env, cmdline = inject_credential(definition, inputs, str(tmp_path))
     assert cmdline == []  # env only: job templates need no extra variables
     assert safe_env["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] == SECRET_MASK
@@ -134,7 +144,7 @@ def test_ram_credential_alone_lets_a_module_act_as_its_key(sandbox, tmp_path):
 
 def test_ram_credential_with_a_wrong_secret_is_what_the_module_uses(sandbox, tmp_path):
     inputs = {"access_key_id": sandbox.root["access_key_id"], "access_key_secret": "not-the-secret-0000",
-              "ram_endpoint": sandbox.ram_url, "sts_endpoint": sandbox.ram_url}
+              "ram_endpoint": sandbox.ram_url, "sts_endpoint": sandbox.ram_url, "ca_bundle": sandbox_ca(sandbox)}
     env, _safe, _cmd = inject_credential(load_credential_type(RAM_TYPE), inputs, str(tmp_path))
     result = run_module("cloudbroker.alibaba.ram_user_info", {"name": "nobody"}, env, tmp_path)
     assert result["rc"] != 0
@@ -144,8 +154,9 @@ def test_ram_credential_with_a_wrong_secret_is_what_the_module_uses(sandbox, tmp
 @pytest.mark.parametrize("with_ca_bundle", [False, True])
 def test_marketplace_credential_alone_lets_a_module_call_the_broker(sandbox, tmp_path, with_ca_bundle):
     definition = load_credential_type(MARKETPLACE_TYPE)
+    ca_pem = sandbox_ca(sandbox) or CA_PEM
     inputs = {"url": sandbox.marketplace_url, "username": sandbox.admin["username"],
-              "api_key": sandbox.admin["apikey"], "ca_bundle": CA_PEM if with_ca_bundle else ""}
+              "api_key": sandbox.admin["apikey"], "ca_bundle": ca_pem if with_ca_bundle else ""}
     env, safe_env, cmdline = inject_credential(definition, inputs, str(tmp_path))
     assert cmdline == []
     assert safe_env["CLOUDBROKER_API_KEY"] == SECRET_MASK
@@ -154,11 +165,14 @@ def test_marketplace_credential_alone_lets_a_module_call_the_broker(sandbox, tmp
         assert os.path.dirname(bundle) == str(tmp_path / "env")
         assert stat.S_IMODE(os.stat(bundle).st_mode) == 0o600
         with open(bundle, encoding="utf-8") as handle:
-            assert handle.read() == CA_PEM
+            assert handle.read() == ca_pem
     else:
         assert env["CLOUDBROKER_CA_BUNDLE"] == ""  # no bundle: the system's CAs, not an empty file
 
     result = run_module("cloudbroker.alibaba.marketplace_asset_account_info", {}, env, tmp_path)
+    if sandbox.ca_bundle and not with_ca_bundle:  # the services' private CA is not one of the system's
+        assert result["rc"] != 0 and "TLS verification of %s failed" % sandbox.marketplace_url in result["output"]
+        return
     assert result["rc"] == 0, result["output"]
     assert isinstance(result["result"]["accounts"], list)
     assert sandbox.admin["apikey"] not in result["output"]

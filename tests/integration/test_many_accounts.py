@@ -148,6 +148,59 @@ def test_an_expired_token_is_refused_and_nothing_is_written(rd, tmp_path):
     assert writes(services.counters("ram", account=target["account_id"])) == {}
 
 
+def test_an_expired_central_token_names_the_role_it_could_not_assume_and_nothing_is_written(rd, tmp_path):
+    """The central identity is itself an STS session (a role of the management account, as in a CI runner) and
+    has expired: the AssumeRole into the member fails naming that member's role, and nothing is written."""
+    from alibabacloud_ram20150501 import models as ram_models
+    from alibabacloud_ram20150501.client import Client as RamClient
+
+    services, runner = rd
+    target = root_of(services, "app-development")
+    mgmt = management(services)
+    protocol, host = services.ram_url.split("://", 1)
+
+    def config(key_id, secret):
+        return open_api_models.Config(access_key_id=key_id, access_key_secret=secret, endpoint=host,
+                                      protocol=protocol, ca=services.ca_bundle)
+
+    ram = RamClient(config(mgmt["access_key_id"], mgmt["access_key_secret"]))
+    central_role = "ci-runner-%s" % uuid.uuid4().hex[:6]
+    trust = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                            "Principal": {"RAM": ["acs:ram::%s:root" % mgmt["account_id"]]}}]}
+    ram.create_role(ram_models.CreateRoleRequest(role_name=central_role, assume_role_policy_document=json.dumps(trust)))
+    ram.attach_policy_to_role(ram_models.AttachPolicyToRoleRequest(
+        role_name=central_role, policy_name="AliyunSTSAssumeRoleAccess", policy_type="System"))
+    central = central_env(services)
+    sts = StsClient(config(central["ALIBABA_CLOUD_ACCESS_KEY_ID"], central["ALIBABA_CLOUD_ACCESS_KEY_SECRET"]))
+    token = sts.assume_role(sts_models.AssumeRoleRequest(
+        role_arn="acs:ram::%s:role/%s" % (mgmt["account_id"], central_role), role_session_name="ci",
+        duration_seconds=900)).body.credentials
+    member_role = "acs:ram::%s:role/ResourceDirectoryAccountAccessRole" % target["account_id"]
+    inventory = tmp_path / "inventory"
+    (inventory / "group_vars").mkdir(parents=True)
+    (inventory / "group_vars" / "all.yml").write_text(
+        open(os.path.join(INVENTORY, "group_vars", "all.yml"), encoding="utf-8").read(), encoding="utf-8")
+    (inventory / "hosts.yml").write_text(json.dumps({"all": {"hosts": {"app-development": {
+        "cloudbroker_account_id": target["account_id"], "cloudbroker_account_display_name": "app-development",
+        "cloudbroker_folder_path": "", "cloudbroker_resource_directory_id": "rd-test",
+        "cloudbroker_management_account": False, "cloudbroker_management_account_id": mgmt["account_id"],
+        "cloudbroker_assume_role_arn": member_role}}}}), encoding="utf-8")
+    services.set_clock_offset(901)
+    try:
+        services.reset_counters("ram")
+        run = runner.run(os.path.join("playbooks", "onboard.yml"), inventory=str(inventory),
+                         extra_env={"ALIBABA_CLOUD_ACCESS_KEY_ID": token.access_key_id,
+                                    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": token.access_key_secret,
+                                    "ALIBABA_CLOUD_SECURITY_TOKEN": token.security_token})
+    finally:
+        services.set_clock_offset(0)
+    assert run.rc != 0 and run.recap()["app-development"]["failed"] == 1
+    assert "AssumeRole of %s was refused" % member_role in run.output
+    assert "InvalidSecurityToken.Expired" in run.output
+    assert token.access_key_secret not in run.output and token.security_token not in run.output
+    assert writes(services.counters("ram", account=target["account_id"])) == {}
+
+
 def test_the_security_report_of_a_member_is_about_that_member(rd, tmp_path):
     services, runner = rd
     shared, production = root_of(services, "shared-services"), root_of(services, "app-production")

@@ -8,7 +8,9 @@ Both services expose the same admin API under ``/__sandbox__/`` (never part of t
   ``?account=<id>`` -> the same for one account only (RAM: the account the request's AccessKey or
   STS token belongs to); ``GET /__sandbox__/counters/accounts`` -> ``{"<id>": {...}, ...}``.
 * ``GET /__sandbox__/faults``        -> the fault settings; ``PUT`` with a JSON object changes any of
-  ``throttle_rate`` (0..1), ``error_rate`` (0..1), ``latency_ms`` (int), ``seed`` (int or null).
+  ``throttle_rate`` (0..1), ``error_rate`` (0..1), ``latency_ms`` (int), ``seed`` (int or null), and
+  ``lost_answer_rate`` (0..1, RAM only): a request that succeeded is *applied* and then answered with a 503, as
+  when a gateway loses the answer - the ambiguous failure a non-idempotent call (CreateAccessKey) must resolve.
 * ``GET /__sandbox__/faults/injected`` -> ``{"<operation>": <count>, ...}``: the requests answered with an
   injected fault (read-only; ``DELETE /__sandbox__/counters`` resets it too). With the request counters, a
   test proves a client retried: every operation that got a fault was requested more often than it was faulted.
@@ -35,12 +37,13 @@ ADMIN_PREFIX = "/__sandbox__"
 class FaultInjector:
     """Switchable faults: throttling, 5xx errors and added latency, decided per request."""
 
-    FIELDS = ("throttle_rate", "error_rate", "latency_ms", "seed")
+    FIELDS = ("throttle_rate", "error_rate", "latency_ms", "seed", "lost_answer_rate")
 
     def __init__(self, throttle_rate=0.0, error_rate=0.0, latency_ms=0, seed=None):
         self._lock = threading.Lock()
         self.throttle_rate = 0.0
         self.error_rate = 0.0
+        self.lost_answer_rate = 0.0
         self.latency_ms = 0
         self.seed = None
         self._random = random.Random()
@@ -52,7 +55,7 @@ class FaultInjector:
         if unknown:
             raise ValueError("unknown fault settings: %s" % ", ".join(sorted(unknown)))
         with self._lock:
-            for rate in ("throttle_rate", "error_rate"):
+            for rate in ("throttle_rate", "error_rate", "lost_answer_rate"):
                 if rate in settings:
                     value = float(settings[rate])
                     if not 0.0 <= value <= 1.0:
@@ -70,7 +73,7 @@ class FaultInjector:
     def as_dict(self):
         with self._lock:
             return dict(throttle_rate=self.throttle_rate, error_rate=self.error_rate,
-                        latency_ms=self.latency_ms, seed=self.seed)
+                        latency_ms=self.latency_ms, seed=self.seed, lost_answer_rate=self.lost_answer_rate)
 
     def draw(self, operation="(unnamed)"):
         """Sleep the configured latency, then return ``"throttle"``, ``"error"`` or ``None`` (a fault is counted)."""
@@ -86,6 +89,14 @@ class FaultInjector:
             with self._lock:
                 self._injected[operation] += 1
         return fault
+
+    def lose_answer(self, operation="(unnamed)"):
+        """After a request was applied: whether its answer is "lost" (a 503 instead; counted as injected)."""
+        with self._lock:
+            lost = self.lost_answer_rate and self._random.random() < self.lost_answer_rate
+            if lost:
+                self._injected[operation + " (answer lost)"] += 1
+        return bool(lost)
 
     def injected(self):
         """``{operation: requests answered with an injected fault}`` since the start or the last reset."""

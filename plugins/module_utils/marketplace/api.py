@@ -187,6 +187,18 @@ def validate_stored_credential(client, account_id, cred_id):
     return client.request("POST", "credentialsValidator", body={"accountId": account_id, "credentialId": cred_id})
 
 
+def validate_inline_credential(client, provider_code, password_fields, account_number=None):
+    """POST credentialsValidator with the secret inline (nothing stored): the broker tests a key before it is
+    stored (docs/marketplace-api.md section 7). A rejected key raises ``MarketplaceError`` (400, the
+    provider's ``errorCode``); a provider that could not be asked answers 502, which the client retries."""
+    body = {"basicInfo": {"serviceProviderType": provider_code, "serviceProviderCode": provider_code,
+                          "userType": "asset"},
+            "credentials": {"passwordFields": password_fields}}
+    if account_number:
+        body["advancedInfo"] = {"accountNumber": account_number}
+    return client.request("POST", "credentialsValidator", body=body)
+
+
 def get_credentialref(client, cref_id):
     """A vault reference (v1.0 API), or ``None`` when unknown or not the caller's."""
     if not ACCOUNT_ID_RE.match(cref_id or ""):

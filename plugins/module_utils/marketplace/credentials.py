@@ -36,6 +36,7 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.ap
     list_accounts,
     patch_credential,
     resolve_account,
+    validate_inline_credential,
     validate_stored_credential,
 )
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.entities import (
@@ -220,10 +221,17 @@ def check_key_owner(task):
                          % (params["access_key_id"], identity.get("account_id")))
 
 
-def run_test(task, client, account, credential, result):
-    """``test_connection``: the broker tests the stored credential; a rejection fails the task with the result."""
+def run_test(task, client, account, credential, result, tested_inline=None):
+    """``test_connection``: the broker tests the stored credential; a rejection fails the task with the result.
+    ``tested_inline``: the answer of the inline test of the key this task has just stored (not tested twice)."""
     if task.check_mode:
         result["test_connection"] = dict(status="skipped", message="not tested in check mode")
+        return
+    if tested_inline is not None:
+        result["test_connection"] = dict(
+            status=tested_inline.get("status") or "success", stage="before_store", message=tested_inline.get("message"),
+            translate_code=tested_inline.get("translateCode"), error_code=None,
+            identity=camel_dict_to_snake_dict(tested_inline.get("identity") or {}))
         return
     try:
         answer = validate_stored_credential(client, account["accountId"], credential["id"]) or {}
@@ -231,12 +239,33 @@ def run_test(task, client, account, credential, result):
         result["test_connection"] = dict(status="failure", message=error.message, error_code=error.error_code,
                                          translate_code=error.translate_code, http_status=error.status)
         code = error.error_code or error.translate_code or ("HTTP %s" % error.status)
-        raise TaskFailed("Test connection of credential %r (account %s) failed: %s: %s" % (
-            credential.get("credentialName"), account["accountId"], code, error.message), **result) from None
+        raise TaskFailed("Test connection of credential %r (account %s) failed: %s: %s%s" % (
+            credential.get("credentialName"), account["accountId"], code, error.message,
+            " (%s)" % error.gave_up if error.gave_up else ""), **result) from None
     result["test_connection"] = dict(
         status=answer.get("status") or "success", message=answer.get("message"),
         translate_code=answer.get("translateCode"), error_code=None,
         identity=camel_dict_to_snake_dict(answer.get("identity") or {}))
+
+
+def test_before_storing(task, client, account, payload):
+    """``test_connection`` with a new secret: the broker tests the key inline *before* it replaces what the
+    credential stores, so a key that does not work never displaces one that does. Raises ``TaskFailed``
+    (nothing written) when the provider rejects the key, or when it cannot be asked within the retry budget."""
+    params = task.params
+    if task.check_mode or not params["test_connection"] or "passwordFields" not in payload:
+        return None
+    try:
+        return validate_inline_credential(client, params["provider_code"], payload["passwordFields"],
+                                          (account.get("advancedInfo") or {}).get("accountNumber")) or {}
+    except MarketplaceError as error:
+        code = error.error_code or error.translate_code or ("HTTP %s" % error.status)
+        raise TaskFailed("Access key %s failed the test connection before it was stored; credential %r (account %s) "
+                         "was left as it was: %s: %s" % (params["access_key_id"], params["name"], account["accountId"],
+                                                         code, error.describe()),
+                         test_connection=dict(status="failure", stage="before_store", message=error.message,
+                                              error_code=error.error_code, translate_code=error.translate_code,
+                                              http_status=error.status)) from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -298,7 +327,7 @@ def ensure_present(task, client, purposes):
     if settled is not None:
         account, current, view = settled
         marker = "(stored)" if current.get("passwordFields") else None
-        result = dict(changed=False, credential=view, secret_updated=False)
+        result = dict(changed=False, credential=view, secret_updated=False, replaced_access_key_id=None)
         if task.diff:
             result["diff"] = dict(before=diff_view(view, marker), after=diff_view(view, marker))
         if params["test_connection"] and params["test_connection_when"] == "always":
@@ -311,6 +340,7 @@ def ensure_present(task, client, purposes):
         account, exists = dict(accountId=known["account_id"], basicInfo=dict(accountName=known.get("name"))), True
     else:
         account, exists = account_of(task, client)
+    replaced, tested = None, None
     current = embedded_credential_named(account, params["name"]) if exists else None
     entities = associated_ids(params["business_entities"],
                               credential_view(current)["business_entities"] if current else {})
@@ -321,6 +351,7 @@ def ensure_present(task, client, purposes):
         secret, changed, before, marker = "passwordFields" in payload, True, {}, None
         if secret:
             check_key_owner(task)
+            tested = test_before_storing(task, client, account, payload)
             marker = "(stored)"
         if task.check_mode:
             after = predicted(None, payload)
@@ -335,17 +366,21 @@ def ensure_present(task, client, purposes):
         changed = bool(changes)
         if secret:
             check_key_owner(task)
+            if tested is None:  # a create that answered 409 (created meanwhile) tested this key already
+                tested = test_before_storing(task, client, account, changes)
             marker = "(updated)"
+            replaced = credential_view(current, account)["access_key_id"]
         after = current
         if changes:
             after = predicted(current, changes) if task.check_mode else \
                 patch_credential(client, account["accountId"], current["id"], changes)
     view = credential_view(after, account)
-    result = dict(changed=changed, credential=view, secret_updated=secret)
+    result = dict(changed=changed, credential=view, secret_updated=secret,
+                  replaced_access_key_id=replaced if replaced != params["access_key_id"] else None)
     if task.diff:
         result["diff"] = dict(before=before, after=diff_view(view, marker))
     if params["test_connection"] and (changed or params["test_connection_when"] == "always"):
-        run_test(task, client, account, after, result)
+        run_test(task, client, account, after, result, tested if secret else None)
     return result
 
 

@@ -36,7 +36,8 @@ MARKETPLACE_OPTIONS = dict(
     validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["CLOUDBROKER_VALIDATE_CERTS"])),
     ca_path=dict(type="path", aliases=["ca_bundle"], fallback=(env_fallback, ["CLOUDBROKER_CA_BUNDLE"])),
     timeout=dict(type="float", default=30.0),
-    max_retries=dict(type="int", default=10),
+    max_retries=dict(type="int", default=30),
+    retry_timeout=dict(type="int", default=120),
 )
 
 
@@ -66,6 +67,9 @@ def validate_marketplace_options(params):
     if not 0 <= params["max_retries"] <= 100:
         raise InputError("max_retries must be between 0 and 100, got %d." % params["max_retries"],
                          option="max_retries")
+    if not 0 <= params["retry_timeout"] <= 3600:
+        raise InputError("retry_timeout must be between 0 and 3600 seconds, got %d." % params["retry_timeout"],
+                         option="retry_timeout")
     if not re.match(r"^[a-z0-9-]+$", params["provider_code"] or ""):
         raise InputError("provider_code must match ^[a-z0-9-]+$, got %r." % params["provider_code"],
                          option="provider_code")
@@ -79,4 +83,5 @@ def client_from_options(params, on_secret=None):
     return MarketplaceClient(
         params["url"], params["username"], params["api_key"], service_prefix=params["service_prefix"],
         vault_prefix=params["vault_prefix"], validate_certs=params["validate_certs"], ca_path=params["ca_path"],
-        timeout=params["timeout"], max_retries=params["max_retries"], on_secret=secret_seen)
+        timeout=params["timeout"], max_retries=params["max_retries"],
+        retry_timeout=params["retry_timeout"], on_secret=secret_seen)

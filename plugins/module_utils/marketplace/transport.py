@@ -5,7 +5,10 @@
 
 ``MarketplaceClient`` is a ``requests`` session whose urllib3 ``Retry`` retries throttling (429), gateway
 errors (502/503/504) and connection failures with bounded, jittered exponential backoff, honouring
-``Retry-After``. Every answer is decoded and passed through the one redaction point (redaction.py)
+``Retry-After``, within two budgets: ``max_retries`` per request and ``retry_timeout`` seconds from the
+client's first request (one task), which is the binding one under sustained throttling. A request that
+spent a budget fails naming it: "gave up after N retries in S s (retry_timeout)".
+Every answer is decoded and passed through the one redaction point (redaction.py)
 before anything else sees it. A failed request becomes a ``MarketplaceError`` (a ``resource.CloudError``,
 reported by both shells as one clean failure): HTTP status, ``translateCode``, message and every schema
 validation; never a traceback, never a secret. ``request(..., ignore=(404,))`` returns ``None`` for the
@@ -22,9 +25,11 @@ __metaclass__ = type
 import contextlib
 import inspect
 import re
+import time
 import warnings
 from urllib.parse import urlsplit
 
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import user_agent
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.redaction import Redactor
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import CloudError
 
@@ -39,7 +44,6 @@ except ImportError:
 else:
     HAS_REQUESTS = True
 
-COLLECTION_VERSION = "1.0.0"
 DEFAULT_SERVICE_PREFIX = "cb-credential-service/api/v2.0"
 PAGE_SIZE = 100
 
@@ -103,7 +107,7 @@ class MarketplaceError(CloudError):
     """A failed marketplace call, reduced to what a user needs (and nothing secret)."""
 
     def __init__(self, method, path, status=None, message=None, translate_code=None, translate_parameters=None,
-                 validations=None, error_code=None, retries=0, hint=None, body=None):
+                 validations=None, error_code=None, retries=0, hint=None, body=None, gave_up=None):
         self.method = method
         self.path = path
         self.status = status
@@ -115,6 +119,7 @@ class MarketplaceError(CloudError):
         self.retries = retries
         self.hint = hint
         self.body = body  # the decoded (already redacted) error body
+        self.gave_up = gave_up  # which retry budget was spent: "gave up after N retries in S s (retry_timeout)"
         super(MarketplaceError, self).__init__(self.describe())
 
     def describe(self):
@@ -131,7 +136,9 @@ class MarketplaceError(CloudError):
             text += ": " + "; ".join(
                 "%s: %s" % (item.get("property") or "(body)", ", ".join(item.get("messages") or []) or "invalid")
                 for item in self.validations)
-        if self.retries and self.status in RETRY_STATUSES:
+        if self.gave_up:
+            text += " (%s)" % self.gave_up
+        elif self.retries and self.status in RETRY_STATUSES:
             text += " (gave up after %d retries)" % self.retries
         if self.hint:
             text = text.rstrip(".") + ". " + self.hint
@@ -140,13 +147,15 @@ class MarketplaceError(CloudError):
     def as_dict(self):
         return dict(method=self.method, path=self.path, http_status=self.status, translate_code=self.translate_code,
                     translate_parameters=self.translate_parameters, message=self.message,
-                    validations=self.validations, error_code=self.error_code, retries=self.retries)
+                    validations=self.validations, error_code=self.error_code, retries=self.retries,
+                    gave_up=self.gave_up)
 
     @classmethod
-    def from_response(cls, method, path, status, body, retries=0, username=None, url=None, prefix_option=None):
+    def from_response(cls, method, path, status, body, retries=0, username=None, gave_up=None, url=None,
+                      prefix_option=None):
         """Build from a decoded, redacted error body (a dict, a list or a text summary). ``url``: the URL
         requested (named in a 404's hint, with ``prefix_option``: the option that made its path)."""
-        kwargs = dict(status=status, retries=retries, body=body)
+        kwargs = dict(status=status, retries=retries, body=body, gave_up=gave_up)
         if isinstance(body, dict):
             message = body.get("message") or body.get("statusText") or body.get("error")
             if body.get("jsonSchemaValidation") and message == "Bad Request":
@@ -180,22 +189,70 @@ def _retry_supports(name):
         return False
 
 
+class RetryDeadline:
+    """The time budget of one client (one task): no retry starts ``timeout`` seconds after its first request."""
+
+    def __init__(self, timeout=None, clock=time.monotonic, sleep=None):
+        self.timeout = timeout
+        self._clock = clock
+        self._sleep = sleep
+        self._started = None
+
+    def start(self):
+        if self._started is None:
+            self._started = self._clock()
+
+    def elapsed(self):
+        return 0.0 if self._started is None else self._clock() - self._started
+
+    def remaining(self):
+        return None if self.timeout is None else max(0.0, self.timeout - self.elapsed())
+
+    @property
+    def expired(self):
+        return self.timeout is not None and self._started is not None and self.remaining() <= 0
+
+    def sleep(self, seconds):
+        """Sleep ``seconds``, but not past the deadline (the attempt after it is the last)."""
+        remaining = self.remaining()
+        (self._sleep or time.sleep)(max(0.0, seconds if remaining is None else min(seconds, remaining)))
+
+
 class MarketplaceRetry(Retry):
-    """urllib3 ``Retry`` that also honours ``Retry-After`` on 502/504, with an upper bound on the wait."""
+    """urllib3 ``Retry`` that also honours ``Retry-After`` on 502/504 (bounded), and a ``RetryDeadline``."""
 
     RETRY_AFTER_STATUS_CODES = frozenset([413]) | RETRY_STATUSES
+
+    def __init__(self, *args, **kwargs):
+        self.deadline = kwargs.pop("deadline", None)
+        super(MarketplaceRetry, self).__init__(*args, **kwargs)
+
+    def new(self, **kw):
+        kw.setdefault("deadline", self.deadline)
+        return super(MarketplaceRetry, self).new(**kw)
 
     def get_retry_after(self, response):
         value = super(MarketplaceRetry, self).get_retry_after(response)
         return None if value is None else min(value, RETRY_AFTER_MAX)
 
+    def is_exhausted(self):
+        return super(MarketplaceRetry, self).is_exhausted() or bool(self.deadline and self.deadline.expired)
 
-def build_retry(max_retries):
-    """The retry policy: which statuses and methods, how often, how long (see the fragment's ``max_retries``)."""
+    def sleep(self, response=None):
+        if self.deadline is None:
+            return super(MarketplaceRetry, self).sleep(response)
+        wait = self.get_retry_after(response) if (response is not None and self.respect_retry_after_header) else None
+        self.deadline.sleep(self.get_backoff_time() if wait is None else wait)
+        return None
+
+
+def build_retry(max_retries, deadline=None):
+    """The retry policy: which statuses and methods, how often, how long (see the fragment's ``max_retries``
+    and ``retry_timeout``)."""
     kwargs = dict(total=max_retries, connect=max_retries, read=max_retries, status=max_retries, other=0,
                   redirect=0, status_forcelist=RETRY_STATUSES, allowed_methods=RETRY_METHODS,
                   backoff_factor=BACKOFF_FACTOR, respect_retry_after_header=True, raise_on_status=False,
-                  raise_on_redirect=False)
+                  raise_on_redirect=False, deadline=deadline)
     if _retry_supports("backoff_max"):
         kwargs["backoff_max"] = BACKOFF_MAX
     if _retry_supports("backoff_jitter"):  # urllib3 >= 2.0
@@ -244,7 +301,8 @@ class MarketplaceClient:
     """The HTTP side: URL building, auth headers, retries, decoding, redaction and error mapping."""
 
     def __init__(self, url, username, api_key, service_prefix=DEFAULT_SERVICE_PREFIX, vault_prefix=None,
-                 validate_certs=True, ca_path=None, timeout=30.0, max_retries=10, session=None, on_secret=None):
+                 validate_certs=True, ca_path=None, timeout=30.0, max_retries=30, retry_timeout=120, session=None,
+                 on_secret=None):
         self.url = url.rstrip("/")
         self.username = username
         self.service_prefix = (service_prefix or DEFAULT_SERVICE_PREFIX).strip("/")
@@ -253,13 +311,15 @@ class MarketplaceClient:
         self.verify = (ca_path or True) if validate_certs else False
         self.redactor = Redactor(known=[api_key], on_secret=on_secret)
         self.retries = 0  # retries needed by this client's requests (observability)
+        self.max_retries = max_retries
+        self.deadline = RetryDeadline(retry_timeout)
         self.headers = {"username": username or "", "apikey": api_key or "", "Accept": "application/json",
-                        "User-Agent": "cloudbroker.alibaba/%s" % COLLECTION_VERSION}
+                        "User-Agent": user_agent()}
         # Loopback traffic never goes through a proxy from the environment (HTTP_PROXY without NO_PROXY).
         self.proxies = {"http": None, "https": None, "all": None} if is_loopback(urlsplit(self.url).hostname) else None
         if session is None:
             session = requests.Session()
-            adapter = HTTPAdapter(max_retries=build_retry(max_retries))
+            adapter = HTTPAdapter(max_retries=build_retry(max_retries, self.deadline))
             session.mount("http://", adapter)
             session.mount("https://", adapter)
         self.session = session
@@ -272,6 +332,7 @@ class MarketplaceClient:
         """Send one request; returns the decoded, redacted body (``None`` when empty, or when the answer's
         HTTP status is one of ``ignore``). Raises ``MarketplaceError``."""
         label = path.split("?")[0]
+        self.deadline.start()
         if body is not None:
             self.redactor.collect(body)  # what we send (an AccessKey secret) is scrubbed from every answer
         try:
@@ -287,7 +348,7 @@ class MarketplaceClient:
                      "for a test gateway") from None
         except requests.exceptions.RequestException as exc:
             raise MarketplaceError(method, label, message="could not reach %s: %s" % (
-                self.url, self.redactor.scrub(_reason(exc)))) from None
+                self.url, self.redactor.scrub(_reason(exc))), gave_up=self.budget_spent(None)) from None
         retried = retries_of(response)
         self.retries += retried
         data = self.decode(response)
@@ -295,11 +356,22 @@ class MarketplaceClient:
             return data
         if response.status_code in ignore:
             return None
+        spent = self.budget_spent(retried) if response.status_code in RETRY_STATUSES else None
         prefix_option = ("vault_prefix (CLOUDBROKER_VAULT_PREFIX)" if api == "vault"
                          else "service_prefix (CLOUDBROKER_SERVICE_PREFIX, default %s)" % DEFAULT_SERVICE_PREFIX)
         raise MarketplaceError.from_response(method, label, response.status_code, data, retries=retried,
-                                             username=self.username, url=self.endpoint(label, api),
+                                             username=self.username, gave_up=spent, url=self.endpoint(label, api),
                                              prefix_option=prefix_option)
+
+    def budget_spent(self, retries):
+        """Which retry budget a request that still failed transiently had spent, worded for the error."""
+        elapsed = self.deadline.elapsed()
+        if self.deadline.expired:
+            counted = "" if retries is None else "%d retries " % retries
+            return "gave up after %sin %.0f s (retry_timeout %s s)" % (counted, elapsed, self.deadline.timeout)
+        if retries is None or retries >= self.max_retries:
+            return "gave up after %d retries in %.0f s (max_retries)" % (self.max_retries, elapsed)
+        return None
 
     @contextlib.contextmanager
     def _unverified_quietly(self):

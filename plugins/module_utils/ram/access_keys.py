@@ -19,9 +19,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import math
 import os
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import write_private_json
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.errors import RamError
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.names import check_name
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError, Resource, TaskFailed
 
@@ -59,18 +61,34 @@ def utc_now():
 
 
 class KeyPlan:
-    """What ``state=present`` without ``id`` must do for a user's current keys."""
+    """What ``state=present`` without ``id`` must do for a user's current keys.
 
-    def __init__(self, keys, usable_key_ids, delete_unusable, rotate, max_age_days, now):
+    With ``keep_recent_seconds``, an active key that is not usable but younger than that is *in flight*:
+    another run created it and may still be delivering it (its secret exists only in that run). It is
+    neither deleted nor counted as usable; and when a key would have to be created, none is: the caller
+    waits for the in-flight key to be delivered instead (``in_flight``, ``wait_seconds``).
+    """
+
+    def __init__(self, keys, usable_key_ids, delete_unusable, rotate, max_age_days, now, keep_recent_seconds=0):
         def usable(key):
             return key["Status"] == "Active" and (usable_key_ids is None or key["AccessKeyId"] in usable_key_ids)
 
+        def in_flight(key):
+            return (usable_key_ids is not None and keep_recent_seconds > 0 and key["Status"] == "Active"
+                    and not usable(key) and age_days(key["CreateDate"], now) * 86400.0 < keep_recent_seconds)
+
         newest_first = sorted(keys, key=lambda k: k["CreateDate"], reverse=True)
         self.usable = [k for k in newest_first if usable(k)]
-        self.to_delete = [k for k in newest_first if not usable(k)] if delete_unusable else []
+        self.in_flight = [k for k in newest_first if in_flight(k)]
+        self.to_delete = [k for k in newest_first if not usable(k) and not in_flight(k)] if delete_unusable else []
         too_old = bool(max_age_days is not None and self.usable
                        and age_days(self.usable[0]["CreateDate"], now) > max_age_days)
-        self.create = bool(not self.usable or rotate or too_old)
+        wanted = bool(not self.usable or rotate or too_old)
+        self.create = wanted and not self.in_flight
+        self.wait_seconds = 0
+        if wanted and self.in_flight:  # until the youngest in-flight key is treated as lost
+            youngest_age = age_days(self.in_flight[0]["CreateDate"], now) * 86400.0
+            self.wait_seconds = max(1, int(math.ceil(keep_recent_seconds - youngest_age)))  # waiting: never 0
         self.remaining = [k for k in keys if k not in self.to_delete]
 
     def check_limit(self, user_name):
@@ -83,15 +101,31 @@ class KeyPlan:
                              % (user_name, KEY_LIMIT, ids))
 
 
-def create_access_key(client, user_name):
+def create_access_key(client, user_name, known_key_ids):
     """CreateAccessKey; the answer holds the only copy of the secret.
 
-    Not idempotent: resent only when RAM refused the request (throttling), never after an ambiguous failure
-    (a 5xx or a lost answer), which fails the task. A key that was created all the same has a secret nobody
-    holds; the next run does not count it as usable (``usable_key_ids``) and, with ``delete_unusable``,
-    deletes it.
+    Not idempotent: the client resends it only when RAM refused it (throttling). An ambiguous failure (a 5xx
+    or a lost answer) is resolved here, not abandoned: the user's keys are listed again, a key that is not
+    in ``known_key_ids`` (the keys listed before the call) is one the failed call may have created, and its
+    secret is lost, so it is deleted; then the key is created again, within the client's retry budgets
+    (``max_retries``, ``retry_timeout``). A failure that is not ambiguous, or a spent budget, fails the task.
+
+    Residual race (roles/onboarding/README.md): a key another run created between the list before the call
+    and the list after it looks the same as one the failed call created, and is deleted too.
     """
-    return client.call("CreateAccessKey", idempotent=False, UserName=user_name)["AccessKey"]
+    known = set(known_key_ids)
+    retries = 0
+    while True:
+        try:
+            return client.call("CreateAccessKey", idempotent=False, UserName=user_name)["AccessKey"]
+        except RamError as error:
+            if not error.ambiguous or error.gave_up:
+                raise
+            for key in list_access_keys(client, user_name):
+                if key["AccessKeyId"] not in known:
+                    delete_access_key(client, user_name, key["AccessKeyId"])
+            client.pause_before_retry(error, retries)
+            retries += 1
 
 
 def delete_access_key(client, user_name, key_id):
@@ -107,6 +141,9 @@ def check_access_key_options(params):
     check_name("user", params["user_name"], "user_name")
     if params["max_age_days"] is not None and params["max_age_days"] < 1:
         raise InputError("max_age_days must be at least 1, got %d." % params["max_age_days"], option="max_age_days")
+    if not 0 <= params["keep_recent_seconds"] <= 86400:
+        raise InputError("keep_recent_seconds must be between 0 and 86400, got %d." % params["keep_recent_seconds"],
+                         option="keep_recent_seconds")
     secret_file = params["secret_file"]
     if secret_file and not os.path.isdir(os.path.dirname(os.path.abspath(secret_file))):
         raise InputError("secret_file: directory %s does not exist." % os.path.dirname(secret_file),
@@ -117,13 +154,14 @@ def ensure_usable_key(task, client, user_name, keys):
     """``(changed, result, keys after)`` for ``state=present`` without ``id``."""
     params = task.params
     plan = KeyPlan(keys, params["usable_key_ids"], params["delete_unusable"], params["rotate"],
-                   params["max_age_days"], utc_now())
+                   params["max_age_days"], utc_now(), params["keep_recent_seconds"])
     plan.check_limit(user_name)
-    result = dict(created=False, deleted_access_key_ids=[k["AccessKeyId"] for k in plan.to_delete])
+    result = dict(created=False, deleted_access_key_ids=[k["AccessKeyId"] for k in plan.to_delete],
+                  in_flight_access_key_ids=[k["AccessKeyId"] for k in plan.in_flight], wait_seconds=plan.wait_seconds)
     after = list(plan.remaining)
     changed = bool(plan.create or plan.to_delete)
     if not plan.create:
-        result["access_key"] = key_view(plan.usable[0], user_name)
+        result["access_key"] = key_view(plan.usable[0], user_name) if plan.usable else {}
     if task.check_mode:
         if plan.create:
             predicted = dict(AccessKeyId=None, Status="Active", CreateDate=None)
@@ -134,7 +172,7 @@ def ensure_usable_key(task, client, user_name, keys):
     for key in plan.to_delete:  # first: it makes room under the limit for the new key
         delete_access_key(client, user_name, key["AccessKeyId"])
     if plan.create:
-        new_key = dict(create_access_key(client, user_name))
+        new_key = dict(create_access_key(client, user_name, [k["AccessKeyId"] for k in after]))
         secret = new_key.pop("AccessKeySecret")
         after.append(new_key)
         result.update(access_key=key_view(new_key, user_name), created=True)
@@ -150,7 +188,7 @@ def ensure_key_by_id(task, client, user_name, keys):
     """``(changed, result, keys after)`` for the key ``id``: its status, or its deletion."""
     key_id, status, state = task.params["id"], task.params["status"], task.params["state"]
     key = next((k for k in keys if k["AccessKeyId"] == key_id), None)
-    result = dict(created=False, deleted_access_key_ids=[])
+    result = dict(created=False, deleted_access_key_ids=[], in_flight_access_key_ids=[], wait_seconds=0)
     if state == "absent":
         result["access_key"] = {}
         if key is None:
@@ -183,9 +221,11 @@ def run_access_key(task):
                             missing_user_ok=params["state"] == "absent" or predict_for_new_user)
     if keys is None:
         if params["state"] == "absent":
-            return dict(changed=False, created=False, access_key={}, deleted_access_key_ids=[], access_keys=[])
+            return dict(changed=False, created=False, access_key={}, deleted_access_key_ids=[], access_keys=[],
+                        in_flight_access_key_ids=[], wait_seconds=0)
         key = dict(access_key_id=None, status="Active", create_date=None, user_name=user_name)
-        return dict(changed=True, created=True, access_key=key, deleted_access_key_ids=[], access_keys=[key])
+        return dict(changed=True, created=True, access_key=key, deleted_access_key_ids=[], access_keys=[key],
+                    in_flight_access_key_ids=[], wait_seconds=0)
     before = [key_view(k, user_name) for k in keys]
     if params["id"]:
         changed, result, after = ensure_key_by_id(task, client, user_name, keys)
@@ -209,6 +249,7 @@ ACCESS_KEY = Resource(
         delete_unusable=dict(type="bool", default=False),
         rotate=dict(type="bool", default=False),
         max_age_days=dict(type="int"),
+        keep_recent_seconds=dict(type="int", default=0),
         secret_file=dict(type="path", no_log=False),
     ),
     run_access_key,

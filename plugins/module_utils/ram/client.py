@@ -9,10 +9,12 @@ resource files read like the API reference. Failures become ``RamError``; the co
 call return ``None`` instead, so no resource needs a hand-written ``try``/``except`` for them.
 
 Retries: throttling, 5xx and transport errors are retried with full-jitter exponential backoff, within
-``max_retries`` attempts and a time budget (``retry_timeout`` seconds from the client's first call),
-honouring the service's ``x-acs-retry-after``. A non-idempotent action (``idempotent=False``) is resent
-only when the service refused it (throttling): after an ambiguous failure the caller resolves the outcome
-itself (``CreateAccessKey``: see ``access_keys.create_access_key``).
+``max_retries`` retries per call and a time budget (``retry_timeout`` seconds from the client's first call,
+the limit that binds under sustained throttling), honouring the service's ``x-acs-retry-after``. A call
+that spent a budget fails naming it (``RamError.gave_up``: "gave up after N retries in S s
+(retry_timeout 120 s)"). A non-idempotent action (``idempotent=False``) is resent only when the service
+refused it (throttling): after an ambiguous failure the caller resolves the outcome itself
+(``CreateAccessKey``: see ``access_keys.create_access_key``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -38,25 +40,37 @@ def full_jitter_delays(base=BACKOFF_BASE, cap=BACKOFF_CAP, rng=random.random):
 
 
 class RetryBudget:
-    """At most ``max_retries`` retries, none that would start after ``timeout`` seconds from the start."""
+    """At most ``max_retries`` retries per call, none that would start after ``timeout`` seconds from the
+    first call (the task's time budget)."""
 
-    def __init__(self, max_retries=10, timeout=None, clock=time.monotonic):
+    def __init__(self, max_retries=30, timeout=None, clock=time.monotonic):
         self.max_retries = max_retries
         self.timeout = timeout
         self._clock = clock
         self._started = None
-        self.used = 0
+        self.used = 0  # retries of all calls
+        self.spent = None  # after a refused retry: why ("gave up after N retries in S s (retry_timeout 120 s)")
 
     def start(self):
         if self._started is None:
             self._started = self._clock()
 
-    def next_delay(self, delays, wanted_minimum=0.0):
-        """The next sleep, or ``None`` when the budget is spent."""
-        if self.used >= self.max_retries:
+    def elapsed(self):
+        return 0.0 if self._started is None else self._clock() - self._started
+
+    def remaining(self):
+        return None if self.timeout is None else self.timeout - self.elapsed()
+
+    def next_delay(self, delays, wanted_minimum=0.0, retries_of_call=None):
+        """The next sleep, or ``None`` when a budget is spent (``spent`` then names it)."""
+        retries = self.used if retries_of_call is None else retries_of_call
+        if retries >= self.max_retries:
+            self.spent = "gave up after %d retries in %.0f s (max_retries)" % (retries, self.elapsed())
             return None
         delay = max(next(delays), wanted_minimum or 0.0)
-        if self.timeout is not None and self._clock() + delay - self._started > self.timeout:
+        if self.timeout is not None and self.elapsed() + delay > self.timeout:
+            self.spent = "gave up after %d retries in %.0f s (retry_timeout %s s)" % (
+                retries, self.elapsed(), self.timeout)
             return None
         self.used += 1
         return delay
@@ -105,6 +119,7 @@ class RamClient:
 
         self.budget.start()
         delays = self._delays()
+        retries = 0
         while True:
             try:
                 return self._invoke(action, params)
@@ -117,10 +132,23 @@ class RamClient:
             if code_matches(error.code, ignore):
                 return None
             retry = error.transient if idempotent else error.throttled
-            delay = self.budget.next_delay(delays, error.retry_after) if retry else None
+            delay = self.budget.next_delay(delays, error.retry_after, retries) if retry else None
             if delay is None:
+                if retry:
+                    error.give_up(self.budget.spent)
                 raise error
+            retries += 1
             self._sleep(delay)
+
+    def pause_before_retry(self, error, retries_of_call):
+        """Sleep before the caller's own retry of ``error`` (an ambiguous create it has resolved), within the
+        same budgets as ``call``; raises ``error``, naming the spent budget, when there is none left."""
+        self.budget.start()
+        delay = self.budget.next_delay(self._delays(), error.retry_after, retries_of_call)
+        if delay is None:
+            error.give_up(self.budget.spent)
+            raise error
+        self._sleep(delay)
 
     def paginate(self, action, wrapper, item, ignore=(), **params):
         """All items of a Marker/IsTruncated paged List* action, e.g. ``("ListUsers", "Users", "User")``.

@@ -101,7 +101,7 @@ RAM_OPTIONS = dict(
     ca_path=dict(type="path", fallback=_env("ALIBABA_CLOUD_CA_BUNDLE")),
     connect_timeout=dict(type="int", default=5),
     read_timeout=dict(type="int", default=10),
-    max_retries=dict(type="int", default=10),
+    max_retries=dict(type="int", default=30),
     retry_timeout=dict(type="int", default=120),
 )
 RAM_RULES = dict(required_together=[["access_key_id", "access_key_secret"]])
@@ -294,7 +294,7 @@ class RamConnection:
         return self._credential
 
     def _budget(self):
-        return RetryBudget(max_retries=self.params.get("max_retries", 10), timeout=self.params.get("retry_timeout"))
+        return RetryBudget(max_retries=self.params.get("max_retries", 30), timeout=self.params.get("retry_timeout"))
 
     def _client(self, name, endpoint, default_host, sdk_class, models, **config):
         if name not in self._clients:

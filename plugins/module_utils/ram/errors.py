@@ -60,7 +60,13 @@ class RamError(CloudError):
         self.request_id = request_id
         self.status = status
         self.retry_after = retry_after  # seconds the service asked us to wait (x-acs-retry-after)
+        self.gave_up = None  # which retry budget was spent, once the client stopped retrying
         super(RamError, self).__init__(self.describe())
+
+    def give_up(self, why):
+        """Record which retry budget was spent (it becomes part of the message)."""
+        self.gave_up = why
+        self.args = (self.describe(),)
 
     def describe(self):
         text = "%s failed" % self.action
@@ -70,11 +76,13 @@ class RamError(CloudError):
             text += ": %s" % self.message
         if self.request_id:
             text += " (request id %s)" % self.request_id
+        if self.gave_up:
+            text += " (%s)" % self.gave_up
         return text
 
     def as_dict(self):
         return dict(action=self.action, code=self.code, message=self.message, request_id=self.request_id,
-                    http_status=self.status)
+                    http_status=self.status, gave_up=self.gave_up)
 
     @property
     def transient(self):

@@ -81,6 +81,9 @@ class RamService:
                 ctx = Context(store, Params(params), caller, product, env=self)
                 self.authorize(api, ctx)
                 body = api.handler(ctx)
+            # committed above; the client never learns it (an ambiguous failure)
+            if self.faults.lose_answer(name):
+                raise RamError("ServiceUnavailable")
             status = 200
             body = dict({"RequestId": request_id}, **body)
         except RamError as exc:

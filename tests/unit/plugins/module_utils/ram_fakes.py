@@ -38,6 +38,13 @@ class FakeRam:
             raise answer
         return answer
 
+    def pause_before_retry(self, error, retries_of_call, limit=3):
+        """The real client sleeps within its budgets; this one allows ``limit`` resends, then gives up."""
+        self.calls.append(("(pause)", {}))
+        if retries_of_call >= limit:
+            error.give_up("gave up after %d retries in 0 s (max_retries)" % retries_of_call)
+            raise error
+
     def paginate(self, action, wrapper, item, **params):
         page = self.call(action, **params)
         return (page.get(wrapper) or {}).get(item) or []

@@ -2,11 +2,16 @@
 
 import json
 import os
+import re
 import stat
 
 import pytest
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import write_private_json
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import (
+    collection_version,
+    user_agent,
+    write_private_json,
+)
 
 
 def test_private_json_replaces_a_wider_file_atomically_with_mode_0600(tmp_path):
@@ -24,3 +29,11 @@ def test_private_json_leaves_nothing_behind_when_writing_fails(tmp_path):
     with pytest.raises(TypeError, match="not JSON serializable"):
         write_private_json(str(path), {"not": object()})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_version_comes_from_galaxy_yml_in_a_checkout():
+    galaxy = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "galaxy.yml")
+    with open(galaxy, encoding="utf-8") as handle:
+        version = re.search(r"^version:\s*(\S+)", handle.read(), re.M).group(1)
+    assert collection_version() == version
+    assert user_agent() == "cloudbroker.alibaba/%s" % version

@@ -26,8 +26,8 @@ def key(key_id, status="Active", created="2026-11-01T00:00:00Z"):
     return {"AccessKeyId": key_id, "Status": status, "CreateDate": created}
 
 
-def plan(keys, usable=None, delete_unusable=False, rotate=False, max_age_days=None):
-    return KeyPlan(keys, usable, delete_unusable, rotate, max_age_days, NOW)
+def plan(keys, usable=None, delete_unusable=False, rotate=False, max_age_days=None, keep_recent_seconds=0):
+    return KeyPlan(keys, usable, delete_unusable, rotate, max_age_days, NOW, keep_recent_seconds)
 
 
 def ids(keys):
@@ -230,3 +230,71 @@ def test_info_of_a_missing_user_is_empty():
     result = ACCESS_KEY_INFO.run(task_for(ACCESS_KEY_INFO, dict(user_name="nobody", include_last_used=False),
                                           ram=ram))
     assert result == dict(changed=False, access_keys=[])
+
+
+# -- overlapping runs: keys in flight -----------------------------------------------------------
+
+def test_a_recent_unheld_key_is_in_flight_not_deleted_and_nothing_is_created():
+    recent = key("RECENT", created="2026-11-23T11:59:30Z")  # 30 s old
+    p = plan([recent, key("OLD")], usable=[], delete_unusable=True, keep_recent_seconds=120)
+    assert not p.create and ids(p.in_flight) == ["RECENT"] and ids(p.to_delete) == ["OLD"]
+    assert p.wait_seconds == 90
+
+
+def test_an_in_flight_key_older_than_the_grace_is_lost():
+    stale = key("STALE", created="2026-11-23T11:57:00Z")  # 180 s old
+    p = plan([stale], usable=[], delete_unusable=True, keep_recent_seconds=120)
+    assert p.create and ids(p.to_delete) == ["STALE"] and p.in_flight == [] and p.wait_seconds == 0
+
+
+def test_in_flight_keys_change_nothing_when_a_held_key_is_usable():
+    recent = key("RECENT", created="2026-11-23T11:59:30Z")
+    p = plan([recent, key("HELD")], usable=["HELD"], delete_unusable=True, keep_recent_seconds=120)
+    assert not p.create and ids(p.usable) == ["HELD"] and p.to_delete == [] and p.wait_seconds == 0
+
+
+# -- an ambiguous CreateAccessKey is resolved ---------------------------------------------------
+
+def unavailable():
+    return RamError("CreateAccessKey", code="ServiceUnavailable", message="try later", request_id="REQ-5", status=503)
+
+
+def test_ambiguous_create_deletes_the_key_it_may_have_made_and_creates_again():
+    maybe = key("LTAI5tMAYBE", created="2026-11-23T12:00:00Z")
+    ram = FakeRam({"ListAccessKeys": [listing(key("LTAI5tHELD")), listing(key("LTAI5tHELD"), maybe)],
+                   "CreateAccessKey": [unavailable(), created_key()], "DeleteAccessKey": {}})
+    result = ACCESS_KEY.run(task_for(ACCESS_KEY, dict(user_name="broker", rotate=True, usable_key_ids=["LTAI5tHELD"]),
+                                     ram=ram))
+    assert ram.actions() == ["ListAccessKeys", "CreateAccessKey", "ListAccessKeys", "DeleteAccessKey", "(pause)",
+                             "CreateAccessKey"]
+    assert ram.calls[3][1]["UserAccessKeyId"] == "LTAI5tMAYBE"  # never the held key
+    assert result["created"] and result["access_key_secret"] == SECRET
+
+
+def test_ambiguous_create_that_made_nothing_is_simply_sent_again():
+    ram = FakeRam({"ListAccessKeys": [listing(), listing()], "CreateAccessKey": [unavailable(), created_key()]})
+    result = ACCESS_KEY.run(task_for(ACCESS_KEY, dict(user_name="broker"), ram=ram))
+    assert ram.actions() == ["ListAccessKeys", "CreateAccessKey", "ListAccessKeys", "(pause)", "CreateAccessKey"]
+    assert result["created"]
+
+
+def test_a_spent_budget_fails_naming_it():
+    ram = FakeRam({"ListAccessKeys": listing(), "CreateAccessKey": lambda **_: unavailable()})
+    with pytest.raises(RamError) as info:
+        ACCESS_KEY.run(task_for(ACCESS_KEY, dict(user_name="broker"), ram=ram))
+    assert "gave up after 3 retries" in str(info.value) and "(max_retries)" in str(info.value)
+    assert ram.actions().count("CreateAccessKey") == 4
+
+
+def test_a_refused_create_is_not_resolved():
+    refused = RamError("CreateAccessKey", code="NoPermission", message="denied", request_id="R", status=403)
+    ram = FakeRam({"ListAccessKeys": listing(), "CreateAccessKey": refused})
+    with pytest.raises(RamError):
+        ACCESS_KEY.run(task_for(ACCESS_KEY, dict(user_name="broker"), ram=ram))
+    assert ram.actions() == ["ListAccessKeys", "CreateAccessKey"]
+
+
+def test_a_key_about_to_leave_its_grace_still_asks_for_a_wait():
+    recent = key("RECENT", created="2026-11-23T11:59:56Z")  # 4 s old, grace 4.5 s: 0.5 s left
+    p = KeyPlan([recent], [], True, False, None, NOW + datetime.timedelta(seconds=0.5), 5)
+    assert not p.create and p.wait_seconds == 1  # rounded up: a caller that waits 0 s would neither wait nor create

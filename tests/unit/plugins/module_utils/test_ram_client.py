@@ -365,3 +365,22 @@ def test_unknown_policy_with_other_case_gets_a_hint():
         attachments.plan_policy_attachments(catalog, [], [{"name": "administratoraccess", "type": None}], purge=False)
     assert info.value.code == "EntityNotExist.Policy"
     assert "did you mean 'AdministratorAccess' (System)" in info.value.message
+
+
+def test_a_spent_time_budget_is_named_in_the_error():
+    now = [0.0]
+    client, _sleeps = make_client([client_error("Throttling.User")] * 50, max_retries=100, timeout=1.0,
+                                  clock=lambda: now[0])
+    client._sleep = lambda seconds: now.__setitem__(0, now[0] + seconds)
+    with pytest.raises(RamError) as info:
+        client.call("GetUser", UserName="alice")
+    assert "(gave up after 4 retries in 1 s (retry_timeout 1.0 s))" in str(info.value)
+    assert info.value.as_dict()["gave_up"].endswith("(retry_timeout 1.0 s)")
+
+
+def test_max_retries_counts_per_call_not_per_task():
+    outcomes = [client_error("Throttling.User"), client_error("Throttling.User"), {}] * 3
+    client, _sleeps = make_client(outcomes, max_retries=2)
+    for _call in range(3):
+        assert client.call("GetUser", UserName="alice") == {}
+    assert client.retries == 6

@@ -112,5 +112,6 @@ class ScriptedServer:
         self.server.server_close()
 
 
-def live_client(server, max_retries=3):
-    return MarketplaceClient(server.url, "cbadmin", API_KEY, max_retries=max_retries, timeout=5)
+def live_client(server, max_retries=3, retry_timeout=120):
+    return MarketplaceClient(server.url, "cbadmin", API_KEY, max_retries=max_retries, timeout=5,
+                             retry_timeout=retry_timeout)

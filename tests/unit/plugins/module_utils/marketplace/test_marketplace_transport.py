@@ -256,3 +256,36 @@ def test_paging_stops_on_an_empty_page():
     session = FakeSession([(200, [{"total_rows": 0}])])
     assert make_client(session).paged("accounts/type/asset") == []
     assert len(session.calls) == 1
+
+
+THROTTLED = (429, {"Retry-After": "1"}, {"message": "Too many requests", "translateCode": "CO429_TOO_MANY_REQUESTS"})
+
+
+def test_the_time_budget_binds_before_the_count_and_is_named(monkeypatch):
+    waits = []
+    monkeypatch.setattr(urllib3_retry.time, "sleep", waits.append)
+    with ScriptedServer([THROTTLED] * 5) as server:
+        client = live_client(server, max_retries=100, retry_timeout=0)
+        with pytest.raises(MarketplaceError) as info:
+            business_entities(client)
+    assert len(server.requests) == 1 and waits == []  # no time left: the first answer is the last
+    assert "HTTP 429" in str(info.value) and "(retry_timeout 0 s)" in str(info.value)
+    assert info.value.as_dict()["gave_up"].startswith("gave up after 0 retries in 0 s")
+
+
+def test_a_spent_count_is_named(monkeypatch):
+    monkeypatch.setattr(urllib3_retry.time, "sleep", lambda seconds: None)
+    with ScriptedServer([THROTTLED] * 3) as server:
+        client = live_client(server, max_retries=2)
+        with pytest.raises(MarketplaceError) as info:
+            business_entities(client)
+    assert len(server.requests) == 3
+    assert "(gave up after 2 retries in 0 s (max_retries))" in str(info.value)
+
+
+def test_a_wait_never_runs_past_the_deadline():
+    slept = []
+    deadline = transport.RetryDeadline(10, clock=lambda: 100.0, sleep=slept.append)
+    deadline.start()
+    deadline.sleep(60)
+    assert slept == [10.0]
