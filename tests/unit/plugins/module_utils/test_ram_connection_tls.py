@@ -62,3 +62,45 @@ def test_transport_failure_hides_the_signed_url():
     described = connection.describe_transport_failure(Exception(text))
     assert "Signature" not in described and "LTAIexample" not in described
     assert described.endswith("Failed to resolve 'sts.x.aliyuncs.com' (no such name)")
+
+
+def test_an_unreachable_instance_metadata_service_is_worded_with_the_role(monkeypatch):
+    """ecs_role_name: the library asks the ECS instance metadata service (a fixed link-local address); its failure
+    names the role, the service and what to do instead. The library's own refresh is replaced: no test may send
+    traffic to an address outside this machine."""
+    from alibabacloud_credentials.exceptions import CredentialException
+    from alibabacloud_credentials.provider import EcsRamRoleCredentialsProvider
+
+    def unreachable(self):
+        raise ConnectionError("Max retries exceeded (Caused by NewConnectionError('Connection timed out'))")
+
+    monkeypatch.setattr(EcsRamRoleCredentialsProvider, "_refresh_credentials", unreachable)
+    provider = connection.credentials_provider(dict(ecs_role_name="BrokerEcsRole"))
+    with pytest.raises(CredentialException) as info:
+        provider._refresh_credentials()
+    message = str(getattr(info.value, "message", None) or info.value)
+    assert "Could not get the credentials of the ECS RAM role 'BrokerEcsRole' (ecs_role_name)" in message
+    assert "It answers only on an ECS instance the role is attached to" in message
+
+
+def test_ram_user_info_with_ecs_role_name_fails_naming_the_role(monkeypatch):
+    """The whole resource path of cloudbroker.alibaba.ram_user_info with ecs_role_name (as both shells run it):
+    one clean failed result, no traceback, no request (the metadata service is replaced, see above)."""
+    from alibabacloud_credentials.provider import EcsRamRoleCredentialsProvider
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.users import USER_INFO
+    from ansible_collections.cloudbroker.alibaba.plugins.module_utils.services import argument_spec_for, run_resource
+
+    def unreachable(self):
+        raise ConnectionError("Connection timed out")
+
+    for name in ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_ACCESS_KEY",
+                 "ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_PROFILE", "ALIBABA_CLOUD_ROLE_ARN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(EcsRamRoleCredentialsProvider, "_refresh_credentials", unreachable)
+    params = ArgumentSpecValidator(**argument_spec_for(USER_INFO)).validate(
+        {"name": "nobody", "ecs_role_name": "BrokerEcsRole", "ram_endpoint": "https://127.0.0.1:9",
+         "max_retries": 0}).validated_parameters
+    result, _task = run_resource(USER_INFO, params)
+    assert result["failed"] and "ECS RAM role 'BrokerEcsRole' (ecs_role_name)" in result["msg"], result
