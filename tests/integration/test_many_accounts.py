@@ -51,6 +51,34 @@ def playbook(rd, name, limit, *args, extra_vars=None, extra_env=None):
                       extra_vars=extra_vars, extra_env=env, *args)
 
 
+def one_host_inventory(path, host, account_id, management_id, **host_vars):
+    """A static inventory of one directory account, shaped as the plugin makes it (the plugin itself would read
+    the directory with the central credentials, which these tests want to fail)."""
+    (path / "group_vars").mkdir(parents=True)
+    (path / "group_vars" / "all.yml").write_text(
+        open(os.path.join(INVENTORY, "group_vars", "all.yml"), encoding="utf-8").read(), encoding="utf-8")
+    variables = dict({"cloudbroker_account_id": account_id, "cloudbroker_account_display_name": host,
+                      "cloudbroker_folder_path": "", "cloudbroker_resource_directory_id": "rd-test",
+                      "cloudbroker_management_account": False, "cloudbroker_management_account_id": management_id},
+                     **host_vars)
+    (path / "hosts.yml").write_text(json.dumps({"all": {"hosts": {host: variables}}}), encoding="utf-8")
+    return str(path)
+
+
+def onboard_with_expired_token(rd, inventory, token):
+    """onboard.yml with an STS session as the central credentials, the STS clock moved past its expiry."""
+    services, runner = rd
+    services.set_clock_offset(901)
+    try:
+        services.reset_counters("ram")
+        return runner.run(os.path.join("playbooks", "onboard.yml"), inventory=inventory,
+                          extra_env={"ALIBABA_CLOUD_ACCESS_KEY_ID": token.access_key_id,
+                                     "ALIBABA_CLOUD_ACCESS_KEY_SECRET": token.access_key_secret,
+                                     "ALIBABA_CLOUD_SECURITY_TOKEN": token.security_token})
+    finally:
+        services.set_clock_offset(0)
+
+
 def writes(counters):
     return dict((op, n) for op, n in counters.items() if op.startswith(WRITES))
 
@@ -113,7 +141,7 @@ def test_a_role_that_does_not_trust_the_caller_is_refused_by_name_and_nothing_is
 
 
 def test_an_expired_token_is_refused_and_nothing_is_written(rd, tmp_path):
-    services, runner = rd
+    services, _runner = rd
     target = root_of(services, "shared-services")
     protocol, host = services.ram_url.split("://", 1)
     central = central_env(services)
@@ -125,24 +153,9 @@ def test_an_expired_token_is_refused_and_nothing_is_written(rd, tmp_path):
     token = sts.assume_role(request).body.credentials
     # The plugin reads the directory with the central identity: a static inventory of the one host here, as
     # the token (in the environment) is what the modules must use.
-    inventory = tmp_path / "inventory"
-    (inventory / "group_vars").mkdir(parents=True)
-    (inventory / "group_vars" / "all.yml").write_text(
-        open(os.path.join(INVENTORY, "group_vars", "all.yml"), encoding="utf-8").read(), encoding="utf-8")
-    (inventory / "hosts.yml").write_text(json.dumps({"all": {"hosts": {"shared-services": {
-        "cloudbroker_account_id": target["account_id"], "cloudbroker_account_display_name": "shared-services",
-        "cloudbroker_folder_path": "", "cloudbroker_resource_directory_id": "rd-test",
-        "cloudbroker_management_account": False,
-        "cloudbroker_management_account_id": management(services)["account_id"]}}}}), encoding="utf-8")
-    services.set_clock_offset(901)
-    try:
-        services.reset_counters("ram")
-        run = runner.run(os.path.join("playbooks", "onboard.yml"), inventory=str(inventory),
-                         extra_env={"ALIBABA_CLOUD_ACCESS_KEY_ID": token.access_key_id,
-                                    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": token.access_key_secret,
-                                    "ALIBABA_CLOUD_SECURITY_TOKEN": token.security_token})
-    finally:
-        services.set_clock_offset(0)
+    inventory = one_host_inventory(tmp_path / "inventory", "shared-services", target["account_id"],
+                                   management(services)["account_id"])
+    run = onboard_with_expired_token(rd, inventory, token)
     assert run.rc != 0 and run.recap()["shared-services"]["failed"] == 1
     assert "InvalidSecurityToken.Expired" in run.output
     assert writes(services.counters("ram", account=target["account_id"])) == {}
@@ -154,7 +167,7 @@ def test_an_expired_central_token_names_the_role_it_could_not_assume_and_nothing
     from alibabacloud_ram20150501 import models as ram_models
     from alibabacloud_ram20150501.client import Client as RamClient
 
-    services, runner = rd
+    services, _runner = rd
     target = root_of(services, "app-development")
     mgmt = management(services)
     protocol, host = services.ram_url.split("://", 1)
@@ -176,24 +189,9 @@ def test_an_expired_central_token_names_the_role_it_could_not_assume_and_nothing
         role_arn="acs:ram::%s:role/%s" % (mgmt["account_id"], central_role), role_session_name="ci",
         duration_seconds=900)).body.credentials
     member_role = "acs:ram::%s:role/ResourceDirectoryAccountAccessRole" % target["account_id"]
-    inventory = tmp_path / "inventory"
-    (inventory / "group_vars").mkdir(parents=True)
-    (inventory / "group_vars" / "all.yml").write_text(
-        open(os.path.join(INVENTORY, "group_vars", "all.yml"), encoding="utf-8").read(), encoding="utf-8")
-    (inventory / "hosts.yml").write_text(json.dumps({"all": {"hosts": {"app-development": {
-        "cloudbroker_account_id": target["account_id"], "cloudbroker_account_display_name": "app-development",
-        "cloudbroker_folder_path": "", "cloudbroker_resource_directory_id": "rd-test",
-        "cloudbroker_management_account": False, "cloudbroker_management_account_id": mgmt["account_id"],
-        "cloudbroker_assume_role_arn": member_role}}}}), encoding="utf-8")
-    services.set_clock_offset(901)
-    try:
-        services.reset_counters("ram")
-        run = runner.run(os.path.join("playbooks", "onboard.yml"), inventory=str(inventory),
-                         extra_env={"ALIBABA_CLOUD_ACCESS_KEY_ID": token.access_key_id,
-                                    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": token.access_key_secret,
-                                    "ALIBABA_CLOUD_SECURITY_TOKEN": token.security_token})
-    finally:
-        services.set_clock_offset(0)
+    inventory = one_host_inventory(tmp_path / "inventory", "app-development", target["account_id"],
+                                   mgmt["account_id"], cloudbroker_assume_role_arn=member_role)
+    run = onboard_with_expired_token(rd, inventory, token)
     assert run.rc != 0 and run.recap()["app-development"]["failed"] == 1
     assert "AssumeRole of %s was refused" % member_role in run.output
     assert "InvalidSecurityToken.Expired" in run.output
