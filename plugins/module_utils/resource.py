@@ -15,7 +15,7 @@ of action plugins. Two thin shells run it and return identical results:
   per task) and falls back to the module otherwise.
 
 Both validate the task's arguments with the same spec (``Resource.module_kwargs``), then call
-``execute(resource, task)``, which turns every expected failure into one clean result: an ``InputError``
+``execute(run, task)``, which turns every expected failure into one clean result: an ``InputError``
 (bad input, found before any remote call: the message names the option and what is allowed) or a
 ``CloudError`` (a remote call failed: the message names the action, the code and the request id).
 Secrets a resource meets at run time (``Task.add_secret``) are masked by both shells like ``no_log``
@@ -157,14 +157,14 @@ def failure(message, **fields):
     return result
 
 
-def execute(resource, task, expected=(CloudError,)):
-    """Run ``resource`` for ``task``; expected failures become a failed result, never a traceback.
+def execute(run, task, expected=(CloudError,)):
+    """Call ``run(task)`` (a resource's logic); expected failures become a failed result, never a traceback.
 
     ``expected`` lists the further exception classes a service reports its failures with (the credential
     library's ``CredentialException``, for instance); each must be worded safely by ``describe_failure``.
     """
     try:
-        return resource.run(task)
+        return run(task)
     except InputError as error:
         fields = dict(option=error.option) if error.option else {}
         return failure(error.message, **fields)

@@ -110,12 +110,4 @@ def run_resource(resource, params, check_mode=False, diff=False, no_log=False):
         validate_service_options(resource, current.params)
         return resource.run(current)
 
-    return execute(_Bound(resource, run), task, expected=expected_failures(resource.services)), task
-
-
-class _Bound:
-    """``resource`` with its ``run`` preceded by the service option checks."""
-
-    def __init__(self, resource, run):
-        self.name = resource.name
-        self.run = run
+    return execute(run, task, expected=expected_failures(resource.services)), task

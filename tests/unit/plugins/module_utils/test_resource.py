@@ -23,25 +23,25 @@ def resource_that(outcome):
 
 
 def test_input_error_is_a_failed_result_naming_the_option():
-    result = execute(resource_that(InputError("name must be short", option="name")), Task({}))
+    result = execute(resource_that(InputError("name must be short", option="name")).run, Task({}))
     assert result == dict(failed=True, msg="name must be short", option="name")
 
 
 def test_api_error_carries_action_code_and_request_id():
     error = RamError("GetUser", code="NoPermission", message="denied", request_id="R-1", status=403)
-    result = execute(resource_that(error), Task({}))
+    result = execute(resource_that(error).run, Task({}))
     assert result["failed"] and result["msg"] == "GetUser failed: NoPermission: denied (request id R-1)"
     assert result["error"]["code"] == "NoPermission"
 
 
 def test_task_failed_keeps_its_fields():
-    result = execute(resource_that(TaskFailed("conflict", error={"code": "X"})), Task({}))
+    result = execute(resource_that(TaskFailed("conflict", error={"code": "X"})).run, Task({}))
     assert result == dict(failed=True, msg="conflict", error={"code": "X"})
 
 
 def test_unexpected_exceptions_are_not_swallowed():
     with pytest.raises(ZeroDivisionError):
-        execute(resource_that(ZeroDivisionError("bug")), Task({}))
+        execute(resource_that(ZeroDivisionError("bug")).run, Task({}))
 
 
 def test_result_has_diff_only_in_diff_mode():
