@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import json
 import os
 import re
@@ -31,6 +32,7 @@ def write_private_json(path, content, prefix=".cloudbroker-"):
         raise
 
 
+@functools.lru_cache(maxsize=None)  # the files do not change while a process runs: read them once
 def collection_version():
     """The collection's version, read where it is kept: ``MANIFEST.json`` of an installed collection, or
     ``galaxy.yml`` of a checkout. ``None`` where neither is at hand (a module's payload on a remote host)."""
