@@ -28,6 +28,7 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.names impo
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError, Resource, TaskFailed
 
 KEY_LIMIT = 2  # AccessKeys per RAM user (ram-api.md, "Limits")
+KEY_LIMIT_CODE = "LimitExceeded.User.AccessKey"
 MISSING_USER = "EntityNotExist.User"
 MISSING_KEY = "EntityNotExist.User.AccessKey"
 
@@ -67,15 +68,28 @@ class KeyPlan:
     another run created it and may still be delivering it (its secret exists only in that run). It is
     neither deleted nor counted as usable; and when a key would have to be created, none is: the caller
     waits for the in-flight key to be delivered instead (``in_flight``, ``wait_seconds``).
+
+    A key created before the newest key of ``usable_key_ids`` is never in flight, however young: a new key
+    is always created after the key it is to replace, so an older one is a key that was *replaced* (the
+    old key of a rotation that another run completed a moment ago, or the loser of two overlapping
+    deliveries). Waiting for it would wait for something that never comes; it is deleted as unusable.
+    ``CreateDate`` has whole seconds: a key of the same second as the held one still counts as in flight.
     """
 
     def __init__(self, keys, usable_key_ids, delete_unusable, rotate, max_age_days, now, keep_recent_seconds=0):
         def usable(key):
             return key["Status"] == "Active" and (usable_key_ids is None or key["AccessKeyId"] in usable_key_ids)
 
+        held_dates = [k["CreateDate"] for k in keys if usable_key_ids is not None and k["AccessKeyId"] in usable_key_ids]
+        newest_held = max(held_dates) if held_dates else None
+
+        def replaced(key):  # ISO 8601 UTC dates of one format: the strings order as the times do
+            return newest_held is not None and key["CreateDate"] < newest_held
+
         def in_flight(key):
             return (usable_key_ids is not None and keep_recent_seconds > 0 and key["Status"] == "Active"
-                    and not usable(key) and age_days(key["CreateDate"], now) * 86400.0 < keep_recent_seconds)
+                    and not usable(key) and not replaced(key)
+                    and age_days(key["CreateDate"], now) * 86400.0 < keep_recent_seconds)
 
         newest_first = sorted(keys, key=lambda k: k["CreateDate"], reverse=True)
         self.usable = [k for k in newest_first if usable(k)]
@@ -96,9 +110,9 @@ class KeyPlan:
         if self.create and len(self.remaining) >= KEY_LIMIT:
             ids = ", ".join("%s (%s)" % (k["AccessKeyId"], k["Status"]) for k in self.remaining)
             raise TaskFailed("User %s already has %d access keys (%s), the most RAM allows "
-                             "(LimitExceeded.User.AccessKey), and a new one is needed; delete one first (state=absent "
+                             "(%s), and a new one is needed; delete one first (state=absent "
                              "with its id), or let delete_unusable remove keys whose secret nobody holds."
-                             % (user_name, KEY_LIMIT, ids))
+                             % (user_name, KEY_LIMIT, ids, KEY_LIMIT_CODE))
 
 
 def create_access_key(client, user_name, known_key_ids):
@@ -151,36 +165,53 @@ def check_access_key_options(params):
 
 
 def ensure_usable_key(task, client, user_name, keys):
-    """``(changed, result, keys after)`` for ``state=present`` without ``id``."""
-    params = task.params
-    plan = KeyPlan(keys, params["usable_key_ids"], params["delete_unusable"], params["rotate"],
-                   params["max_age_days"], utc_now(), params["keep_recent_seconds"])
-    plan.check_limit(user_name)
-    result = dict(created=False, deleted_access_key_ids=[k["AccessKeyId"] for k in plan.to_delete],
-                  in_flight_access_key_ids=[k["AccessKeyId"] for k in plan.in_flight], wait_seconds=plan.wait_seconds)
-    after = list(plan.remaining)
-    changed = bool(plan.create or plan.to_delete)
-    if not plan.create:
-        result["access_key"] = key_view(plan.usable[0], user_name) if plan.usable else {}
-    if task.check_mode:
-        if plan.create:
-            predicted = dict(AccessKeyId=None, Status="Active", CreateDate=None)
-            after.append(predicted)
-            result.update(access_key=key_view(predicted, user_name), created=True)
-        return changed, result, after
+    """``(changed, result, keys after)`` for ``state=present`` without ``id``.
 
-    for key in plan.to_delete:  # first: it makes room under the limit for the new key
-        delete_access_key(client, user_name, key["AccessKeyId"])
-    if plan.create:
-        new_key = dict(create_access_key(client, user_name, [k["AccessKeyId"] for k in after]))
-        secret = new_key.pop("AccessKeySecret")
-        after.append(new_key)
-        result.update(access_key=key_view(new_key, user_name), created=True)
-        if params["secret_file"]:
-            write_private_json(params["secret_file"], dict(result["access_key"], access_key_secret=secret))
-            result["secret_file"] = params["secret_file"]
-        else:
-            result["access_key_secret"] = secret  # returned on purpose, once (see the file's docstring)
+    A ``CreateAccessKey`` refused with ``LimitExceeded.User.AccessKey`` means another run created a key
+    between our list and our create (an overlapping rotation or onboarding): the keys are listed and
+    planned once more, and that plan sees the other run's key in flight (wait for it) instead of failing.
+    """
+    params = task.params
+    deleted = []
+    for attempt in (1, 2):
+        plan = KeyPlan(keys, params["usable_key_ids"], params["delete_unusable"], params["rotate"],
+                       params["max_age_days"], utc_now(), params["keep_recent_seconds"])
+        plan.check_limit(user_name)
+        result = dict(created=False, deleted_access_key_ids=deleted + [k["AccessKeyId"] for k in plan.to_delete],
+                      in_flight_access_key_ids=[k["AccessKeyId"] for k in plan.in_flight],
+                      wait_seconds=plan.wait_seconds)
+        after = list(plan.remaining)
+        changed = bool(plan.create or result["deleted_access_key_ids"])
+        if not plan.create:
+            result["access_key"] = key_view(plan.usable[0], user_name) if plan.usable else {}
+        if task.check_mode:
+            if plan.create:
+                predicted = dict(AccessKeyId=None, Status="Active", CreateDate=None)
+                after.append(predicted)
+                result.update(access_key=key_view(predicted, user_name), created=True)
+            return changed, result, after
+
+        for key in plan.to_delete:  # first: it makes room under the limit for the new key
+            delete_access_key(client, user_name, key["AccessKeyId"])
+        deleted = result["deleted_access_key_ids"]
+        if not plan.create:
+            return changed, result, after
+        try:
+            new_key = dict(create_access_key(client, user_name, [k["AccessKeyId"] for k in after]))
+            break
+        except RamError as error:
+            if error.code != KEY_LIMIT_CODE or attempt == 2:
+                raise
+            keys = list_access_keys(client, user_name)
+
+    secret = new_key.pop("AccessKeySecret")
+    after.append(new_key)
+    result.update(access_key=key_view(new_key, user_name), created=True)
+    if params["secret_file"]:
+        write_private_json(params["secret_file"], dict(result["access_key"], access_key_secret=secret))
+        result["secret_file"] = params["secret_file"]
+    else:
+        result["access_key_secret"] = secret  # returned on purpose, once (see the file's docstring)
     return changed, result, after
 
 

@@ -13,6 +13,7 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.access_key
     ACCESS_KEY_INFO,
     KeyPlan,
 )
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import access_keys
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.errors import RamError
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError, TaskFailed
 
@@ -298,3 +299,46 @@ def test_a_key_about_to_leave_its_grace_still_asks_for_a_wait():
     recent = key("RECENT", created="2026-11-23T11:59:56Z")  # 4 s old, grace 4.5 s: 0.5 s left
     p = KeyPlan([recent], [], True, False, None, NOW + datetime.timedelta(seconds=0.5), 5)
     assert not p.create and p.wait_seconds == 1  # rounded up: a caller that waits 0 s would neither wait nor create
+
+
+def test_a_recent_key_older_than_the_held_one_was_replaced_and_is_not_waited_for():
+    # rotate_keys.yml started just after another rotation switched the marketplace to NEW: the other run's old key
+    # (young, still active for a moment) is not in flight - nothing would ever deliver it
+    old = key("OLD", created="2026-11-23T11:59:00Z")
+    new = key("NEW", created="2026-11-23T11:59:40Z")
+    p = plan([old, new], usable=["NEW"], delete_unusable=True, rotate=True, keep_recent_seconds=180)
+    assert p.in_flight == [] and ids(p.to_delete) == ["OLD"] and p.create and p.wait_seconds == 0
+
+
+def test_a_key_of_the_same_second_as_the_held_one_still_counts_as_in_flight():
+    held = key("HELD", created="2026-11-23T11:59:40Z")
+    other = key("OTHER", created="2026-11-23T11:59:40Z")  # CreateDate has whole seconds: which came first is unknown
+    p = plan([held, other], usable=["HELD"], delete_unusable=True, keep_recent_seconds=180)
+    assert ids(p.in_flight) == ["OTHER"] and p.to_delete == []
+
+
+def limit_exceeded():
+    return RamError("CreateAccessKey", code="LimitExceeded.User.AccessKey",
+                    message="The number of AccessKeys of the user exceeds the limit of 2.", request_id="R", status=409)
+
+
+def test_a_create_refused_at_the_limit_plans_again_and_waits_for_the_other_runs_key(monkeypatch):
+    monkeypatch.setattr(access_keys, "utc_now", lambda: NOW)
+    # two rotations read the same keys; the other one's CreateAccessKey landed between our list and our create
+    held = key("LTAI5tHELD", created="2026-11-23T10:00:00Z")
+    theirs = key("LTAI5tTHEIRS", created="2026-11-23T11:59:59Z")
+    ram = FakeRam({"ListAccessKeys": [listing(held), listing(held, theirs)], "CreateAccessKey": limit_exceeded()})
+    result = ACCESS_KEY.run(task_for(ACCESS_KEY, dict(user_name="broker", rotate=True, usable_key_ids=["LTAI5tHELD"],
+                                                      delete_unusable=True, keep_recent_seconds=180), ram=ram))
+    assert ram.actions() == ["ListAccessKeys", "CreateAccessKey", "ListAccessKeys"]
+    assert result["created"] is False and result["changed"] is False
+    assert result["in_flight_access_key_ids"] == ["LTAI5tTHEIRS"] and result["wait_seconds"] > 0
+    assert "access_key_secret" not in result
+
+
+def test_a_create_refused_at_the_limit_twice_fails_naming_the_limit():
+    ram = FakeRam({"ListAccessKeys": [listing(), listing()], "CreateAccessKey": limit_exceeded()})
+    with pytest.raises(RamError) as info:
+        ACCESS_KEY.run(task_for(ACCESS_KEY, dict(user_name="broker"), ram=ram))
+    assert "LimitExceeded.User.AccessKey" in str(info.value)
+    assert ram.actions() == ["ListAccessKeys", "CreateAccessKey", "ListAccessKeys", "CreateAccessKey"]
