@@ -11,6 +11,8 @@ Scenarios (trials per size: smoke / full):
   lost-answer half of RAM's answers lost after the request was applied (1 / 4): must converge.
   overlap-2   two runs started 0-4 s apart (random), one or two hosts (2 / 10): every run rc 0, then converged.
   overlap-3   three runs started 0-4 s apart (2 / 10): the same.
+  rotate-2    an onboarded host, then two rotate_keys.yml runs started 0-2 s apart, half of the trials at the same
+              instant (2 / 10): both rc 0, then converged (one key, the rotated one, held and working).
   kill        --forks 1, one host: SIGKILL at write k for every k of a clean run (every 4th k / every k), then one
               re-run (with onboarding_key_grace_seconds: 5, so that the killed run's undelivered key is given up
               quickly): must converge.
@@ -29,11 +31,11 @@ import xml.etree.ElementTree as ET
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
 
-from chaos_runs import Chaos, failure_lines  # noqa: E402  pylint: disable=wrong-import-position
+from chaos_runs import ROTATE, Chaos, failure_lines  # noqa: E402  pylint: disable=wrong-import-position
 
 HOSTS = ["alibaba-prod", "alibaba-dev", "alibaba-analytics"]
-TRIALS = {"smoke": dict(faults30=2, faults60=1, lost=1, overlap2=2, overlap3=2, kill_step=4),
-          "full": dict(faults30=10, faults60=4, lost=4, overlap2=10, overlap3=10, kill_step=1)}
+TRIALS = {"smoke": dict(faults30=2, faults60=1, lost=1, overlap2=2, overlap3=2, rotate2=2, kill_step=4),
+          "full": dict(faults30=10, faults60=4, lost=4, overlap2=10, overlap3=10, rotate2=10, kill_step=1)}
 BUDGET_NAMED = re.compile(r"gave up after .*\((retry_timeout|max_retries)")
 
 
@@ -121,6 +123,25 @@ def overlap(rng, runs):
     return body, "%d hosts %s" % (len(hosts), "/".join("%g" % o for o in offsets))
 
 
+def overlapping_rotations(rng):
+    """Two rotate_keys.yml runs of one onboarded host, the second 0-2 s after the first (0 s included: both
+    CreateAccessKey calls may meet RAM's 2-key limit)."""
+    offsets = [0.0, rng.choice([0.0, round(rng.uniform(0, 2), 2)])]
+
+    def body(world):
+        rc, output = world.run(HOSTS[:1])
+        if rc != 0:
+            return "broken", "onboarding before the rotations: rc %d %s" % (rc, failure_lines(output))
+        results = world.overlapping(HOSTS[:1], offsets, playbook=ROTATE)
+        rcs = [rc for rc, _output in results]
+        problems = converged(world, HOSTS[:1])
+        if rcs == [0, 0] and not problems:
+            return "converged", "offsets %s" % offsets
+        return "broken", "offsets %s rcs %s %s %s" % (offsets, rcs, problems,
+                                                      [failure_lines(out) for rc, out in results if rc])
+    return body, "rotations %s" % "/".join("%g" % o for o in offsets)
+
+
 def writes_of_a_clean_run():
     world = Chaos()
     try:
@@ -170,7 +191,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     sizes = TRIALS[args.size]
     rng = random.Random(args.seed)
-    chosen = set(args.only or ["faults-30", "faults-60", "lost-answer", "overlap-2", "overlap-3", "kill"])
+    chosen = set(args.only or ["faults-30", "faults-60", "lost-answer", "overlap-2", "overlap-3", "rotate-2",
+                               "kill"])
     started = time.monotonic()
     results = {}
 
@@ -186,6 +208,8 @@ def main(argv=None):
     for runs, key in ((2, "overlap2"), (3, "overlap3")):
         scenario("overlap-%d" % runs, lambda runs=runs, key=key: [
             (label, body) for body, label in (overlap(rng, runs) for _trial in range(sizes[key]))])
+    scenario("rotate-2", lambda: [(label, body) for body, label in (overlapping_rotations(rng)
+                                                                     for _trial in range(sizes["rotate2"]))])
     if "kill" in chosen:
         total = writes_of_a_clean_run()
         print("(a clean run of one host makes %d writes)" % total)
