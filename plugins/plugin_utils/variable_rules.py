@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import ipaddress
 import json
+import os
 import re
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils import limits
@@ -112,6 +113,15 @@ def at_most(count):
         if len(value) > count:
             problems.append(Problem(path, "has %d items" % len(value), "at most %d" % count))
     return check
+
+
+def file_in_existing_directory(path, value, problems, _values):
+    """A file a task of the roles writes on the controller (where the onboarding tasks run): checked before the first
+    write of the run, not when the write that needs it comes (after others)."""
+    directory = os.path.dirname(os.path.abspath(os.path.expanduser(value)))
+    if not os.path.isdir(directory):
+        problems.append(Problem(path, "is %s, in a directory that does not exist (%s)" % (show(value), directory),
+                                "a file path in an existing directory on the controller"))
 
 
 # -- RAM ------------------------------------------------------------------------------------------------------------
@@ -237,6 +247,7 @@ VARIABLE_RULES = {
         "login_network_masks": each(network_mask)})],
     "ram_onboarding_password_policy": [module_option_dict("ram_password_policy")],
     "ram_onboarding_key_max_age_days": [number_range(*KEY_MAX_AGE_DAYS, meaning=" days (0 = never by age)")],
+    "ram_onboarding_mfa_seed_file": [optional(file_in_existing_directory)],
     # marketplace_onboarding
     "marketplace_onboarding_account_name": [MARKETPLACE_NAME],
     "marketplace_onboarding_account_id": [optional(MARKETPLACE_ID)],

@@ -180,6 +180,11 @@ CASES = [
      "marketplace_onboarding_credential_ref_id and marketplace_onboarding_access_key_secret", "one of them"),
     ("password-wrong-type", {"ram_onboarding_console_access": True, "ram_onboarding_console_password": [SECRET]},
      "ram_onboarding_console_password is a list (value hidden)", "string"),
+    # the MFA seed is written after the login profile: a directory that does not exist is found before any write
+    ("mfa-seed-file-no-directory", {"ram_onboarding_console_access": True, "ram_onboarding_console_password": SECRET,
+                                    "ram_onboarding_mfa_seed_file": "/nonexistent-dir-of-cb/seed.json"},
+     'ram_onboarding_mfa_seed_file is "/nonexistent-dir-of-cb/seed.json", in a directory that does not exist',
+     "a file path in an existing directory"),
 ]
 
 
