@@ -21,6 +21,7 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.attachment
     policy_option,
 )
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.errors import RamError, code_matches
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.listing import named_or_all
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.names import check_length, check_name, snake
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import Resource, TaskFailed
 
@@ -222,16 +223,10 @@ def run_group_info(task):
     params = task.params
     check_name("group", params["name"], "name")
     client = task.clients.ram
-    if params["name"]:
-        group = get_group(client, params["name"])
-        groups = [group] if group else []
-    else:
-        groups = client.paginate("ListGroups", "Groups", "Group")
-    if params["name_prefix"]:
-        groups = [g for g in groups if g["GroupName"].startswith(params["name_prefix"])]
+    groups = named_or_all(client, params["name"], get_group, "ListGroups", "GroupName", params["name_prefix"])
     return dict(changed=False, groups=[
         group_view(group, client, members=params["include_members"], policies=params["include_policies"])
-        for group in sorted(groups, key=lambda g: g["GroupName"])])
+        for group in groups])
 
 
 GROUP_INFO = Resource(

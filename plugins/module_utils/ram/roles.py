@@ -24,6 +24,7 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.attachment
     policy_option,
     reconcile_policy_attachments,
 )
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.listing import named_or_all
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.names import check_length, check_name
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError, Resource
 
@@ -253,15 +254,8 @@ def run_role_info(task):
     params = task.params
     check_name("role", params["name"], "name")
     client = task.clients.ram
-    if params["name"]:
-        role = get_role(client, params["name"])
-        roles = [role] if role else []
-    else:
-        roles = client.paginate("ListRoles", "Roles", "Role")
-        if params["name_prefix"]:
-            roles = [r for r in roles if r["RoleName"].startswith(params["name_prefix"])]
     result = []
-    for role in sorted(roles, key=lambda r: r["RoleName"]):
+    for role in named_or_all(client, params["name"], get_role, "ListRoles", "RoleName", params["name_prefix"]):
         policies = list_attached_policies(client, "role", role["RoleName"]) if params["include_attachments"] else None
         result.append(role_view(role, policies))
     return dict(changed=False, roles=result)

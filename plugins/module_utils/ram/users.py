@@ -24,6 +24,7 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.attachment
     reconcile_user_groups,
 )
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.errors import RamError, code_matches
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.listing import named_or_all
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.names import (
     check_length,
     check_name,
@@ -185,19 +186,15 @@ def run_user_info(task):
     check_name("user", params["name"], "name")
     check_name("group", params["group_name"], "group_name")
     client = task.clients.ram
-    if params["name"]:
-        user = get_user(client, params["name"])
-        users = [user] if user else []
-    elif params["group_name"]:
-        users = client.paginate("ListUsersForGroup", "Users", "User", GroupName=params["group_name"])
+    if params["group_name"] and not params["name"]:
+        users = named_or_all(client, None, get_user, "ListUsersForGroup", "UserName", params["name_prefix"],
+                             GroupName=params["group_name"])
     else:
-        users = client.paginate("ListUsers", "Users", "User")
+        users = named_or_all(client, params["name"], get_user, "ListUsers", "UserName", params["name_prefix"])
     if params["group_name"] and params["name"]:
         users = [u for u in users if params["group_name"] in list_groups_for_user(client, u["UserName"])]
-    if params["name_prefix"]:
-        users = [u for u in users if u["UserName"].startswith(params["name_prefix"])]
     result = []
-    for user in sorted(users, key=lambda u: u["UserName"]):
+    for user in users:
         view = snake(user)
         if params["include_attachments"]:
             view["policies"] = list_attached_policies(client, "user", user["UserName"])
