@@ -94,6 +94,8 @@ options:
         otherwise he could not see the credential afterwards.
       - Without O(purge_business_entities) the entities are added to the current ones. Not set leaves the
         associations alone.
+      - With O(business_entity_catalog), names and ids are resolved against that catalogue and no
+        C(businessEntities) request is made.
     type: dict
     suboptions:
       organizations:
@@ -115,6 +117,19 @@ options:
         O(business_entities) is set; O(business_entities={}) with this removes all associations.
     type: bool
     default: false
+  business_entity_catalog:
+    description:
+      - The business-entity catalogue, as RV(cloudbroker.alibaba.marketplace_business_entity_info#module:business_entities)
+        returned it (the organizations, teams and custom contexts, each a list of C(id) and C(name)).
+      - Read once per run with M(cloudbroker.alibaba.marketplace_business_entity_info) and handed to every
+        credential task, so a run of many accounts reads the catalogue once.
+      - When set, O(business_entities) is resolved against it and the task makes no C(businessEntities)
+        request; unknown or ambiguous names fail as they would against a fresh read. It is checked before
+        any request - a value of another shape (the whole registered result, for instance) fails naming this
+        option. Read it with the same O(username) as this task's, since users may see different entities.
+      - Not set - the catalogue is read (one request) when a wanted entity is not associated with the
+        credential yet.
+    type: dict
   test_connection:
     description:
       - After the changes, ask the broker to test the stored credential against Alibaba Cloud
@@ -191,6 +206,7 @@ notes:
 seealso:
   - module: cloudbroker.alibaba.marketplace_asset_account
   - module: cloudbroker.alibaba.marketplace_credential_info
+  - module: cloudbroker.alibaba.marketplace_business_entity_info
   - module: cloudbroker.alibaba.ram_access_key
 """
 
@@ -209,6 +225,23 @@ EXAMPLES = r"""
     purge_business_entities: true
     test_connection: true
   register: prod_credential
+
+# Many accounts in one play: the catalogue read once, every credential resolved against it.
+- name: Read the business-entity catalogue once for the play
+  cloudbroker.alibaba.marketplace_business_entity_info:
+  run_once: true
+  register: catalogue
+
+- name: Credential of each account (no businessEntities request per account)
+  cloudbroker.alibaba.marketplace_credential:
+    account: "{{ inventory_hostname }}"
+    name: "{{ inventory_hostname }}-provisioning"
+    purpose: [Provisioning]
+    access_key_id: "{{ broker_key.access_key.access_key_id }}"
+    access_key_secret: "{{ broker_key.access_key_secret | default(omit) }}"
+    business_entities:
+      teams: [Team A]
+    business_entity_catalog: "{{ catalogue.business_entities }}"
 
 - name: Use a credential reference that is already in the vault
   cloudbroker.alibaba.marketplace_credential:

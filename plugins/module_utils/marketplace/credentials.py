@@ -6,11 +6,12 @@
 May touch: one credential of an existing asset account (``POST``, ``PATCH``, ``DELETE
 accounts/{id}/credentials[/{credId}]``). Reads the account (``GET accounts/{id}``: its credentials come
 with it), the business-entity catalogue (``GET businessEntities``, only when a wanted entity is not already
-associated with the credential) and vault references; asks the broker to test the stored credential
-(``POST credentialsValidator``, changes nothing) with ``test_connection``; and, before an AccessKey secret
-is sent, asks STS who the key belongs to (``GetCallerIdentity`` signed with the key, read-only). The info
-twin only reads. Both return ``views.credential_view``; the broker returns stored secrets on every read,
-which the transport redacts and hands to ``task.add_secret``.
+associated with the credential and no ``business_entity_catalog`` read earlier in the run is given) and
+vault references; asks the broker to test the stored credential (``POST credentialsValidator``, changes
+nothing) with ``test_connection``; and, before an AccessKey secret is sent, asks STS who the key belongs
+to (``GetCallerIdentity`` signed with the key, read-only). The info twin only reads. Both return
+``views.credential_view``; the broker returns stored secrets on every read, which the transport redacts and
+hands to ``task.add_secret``.
 
 ``known_account``: the account as a read earlier in the play returned it (``account_view`` with its
 credentials). When it shows the credential as wanted, the task reports no change without a request (the
@@ -41,6 +42,7 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.ap
 )
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.entities import (
     associated_ids,
+    check_catalog,
     resolve_entities,
     same_entities,
     wanted_entities,
@@ -96,6 +98,7 @@ def check_credential_options(params):
         if any(not isinstance(v, str) or not v.strip() for v in values or []):
             raise InputError("business_entities.%s: every item must be a non-empty id or name." % option,
                              option="business_entities")
+    check_catalog(params["business_entity_catalog"])
     if params["sts_endpoint"]:
         from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.identity import check_sts_endpoint
 
@@ -347,7 +350,7 @@ def ensure_present(task, client, purposes):
     entities = associated_ids(params["business_entities"],
                               credential_view(current)["business_entities"] if current else {})
     if entities is False:
-        entities = resolve_entities(client, params["business_entities"])
+        entities = resolve_entities(client, params["business_entities"], params["business_entity_catalog"])
     if current is None:
         payload = plan_create(params, client, purposes, entities)
         secret, changed, before, marker = "passwordFields" in payload, True, {}, None
@@ -426,6 +429,7 @@ CREDENTIAL = Resource(
             teams=dict(type="list", elements="str"),
             custom_contexts=dict(type="list", elements="str"))),
         purge_business_entities=dict(type="bool", default=False),
+        business_entity_catalog=dict(type="dict"),
         test_connection=dict(type="bool", default=False),
         test_connection_when=dict(type="str", default="always", choices=["always", "changed"]),
         known_account=dict(type="dict"),

@@ -5,8 +5,9 @@
 
 ``account_view`` is the one view of an asset account (``marketplace_asset_account`` and its ``_info``
 twin), ``credential_view`` the one view of a credential (``marketplace_credential`` and its ``_info``
-twin). Both work on answers that went through the redactor and never hold a secret. Nothing here talks to
-the broker.
+twin), ``business_entities_view`` the one view of the business-entity catalogue
+(``marketplace_business_entity_info``, and what ``marketplace_credential`` resolves names against). They
+work on answers that went through the redactor and never hold a secret. Nothing here talks to the broker.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -64,6 +65,27 @@ def context_entities(context):
                 if ident not in result[option]:
                     result[option].append(ident)
     return result
+
+
+def business_entities_view(answer):
+    """A ``GET businessEntities`` answer -> ``{"organizations": [...], "teams": [...], "custom_contexts": [...]}``.
+
+    Each entity is ``{"id", "name"}``; a team also names its ``organization`` (an id, ``None`` when the broker
+    does not say). Entries without an id cannot be associated and are left out. This is the
+    ``business_entities`` return value of ``marketplace_business_entity_info`` and the shape that
+    ``marketplace_credential``'s ``business_entity_catalog`` takes.
+    """
+    view = {}
+    for option, api_key, _ctx in ENTITY_KINDS:
+        view[option] = []
+        for item in (answer or {}).get(api_key) or []:
+            if not isinstance(item, dict) or not item.get("id"):
+                continue
+            entity = dict(id=item["id"], name=item.get("name"))
+            if option == "teams":
+                entity["organization"] = item.get("organization")
+            view[option].append(entity)
+    return view
 
 
 def entities_to_context(entities):

@@ -21,9 +21,9 @@ CATALOG = {"organizations": [{"id": "org-engineering", "name": "Engineering"}],
 def credential_params(**overrides):
     params = dict(account="a", name="prov", purpose=None, status=None, access_key_id=None, access_key_secret=None,
                   update_secret="on_create", credential_ref_id=None, business_entities=None,
-                  purge_business_entities=False, test_connection=False, check_key_owner=True,
-                  allow_root_access_key=False, sts_endpoint=None, sts_ca_path=None, state="present",
-                  provider_code="alibaba")
+                  business_entity_catalog=None, purge_business_entities=False, test_connection=False,
+                  check_key_owner=True, allow_root_access_key=False, sts_endpoint=None, sts_ca_path=None,
+                  state="present", provider_code="alibaba")
     params.update(overrides)
     return params
 

@@ -30,10 +30,9 @@ def credential_params(**overrides):
     params = dict(account="alibaba-prod", name="prov", purpose=["Provisioning"], status="Active",
                   access_key_id=KEY_ID, access_key_secret=None, update_secret="on_create", credential_ref_id=None,
                   business_entities={"teams": ["team-a"], "organizations": ["org-engineering"], "custom_contexts": []},
-                  purge_business_entities=True, test_connection=True, test_connection_when="changed",
-                  check_key_owner=True, allow_root_access_key=False, sts_endpoint=None, sts_ca_path=None,
-                  state="present",
-                  provider_code="alibaba", known_account=KNOWN)
+                  business_entity_catalog=None, purge_business_entities=True, test_connection=True,
+                  test_connection_when="changed", check_key_owner=True, allow_root_access_key=False,
+                  sts_endpoint=None, sts_ca_path=None, state="present", provider_code="alibaba", known_account=KNOWN)
     params.update(overrides)
     return params
 
