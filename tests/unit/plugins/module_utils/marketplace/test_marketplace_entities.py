@@ -103,7 +103,8 @@ def test_unknown_and_ambiguous_names_fail_with_the_same_words_as_against_a_fresh
 
 def test_an_empty_catalogue_is_a_catalogue_not_a_reason_to_read_one():
     empty = {"organizations": [], "teams": [], "custom_contexts": []}
-    with pytest.raises(TaskFailed, match="team 'team-a' is unknown or not available - available to user cbadmin: none"):
+    with pytest.raises(TaskFailed, match="team 'team-a' is unknown or not available - available to user cbadmin: "
+                                         "none"):
         entities.resolve_entities(make_client(FakeSession([])), {"teams": ["team-a"]}, empty)
 
 
