@@ -208,8 +208,8 @@ def main(argv=None):
     for runs, key in ((2, "overlap2"), (3, "overlap3")):
         scenario("overlap-%d" % runs, lambda runs=runs, key=key: [
             (label, body) for body, label in (overlap(rng, runs) for _trial in range(sizes[key]))])
-    scenario("rotate-2", lambda: [(label, body) for body, label in (overlapping_rotations(rng)
-                                                                     for _trial in range(sizes["rotate2"]))])
+    scenario("rotate-2", lambda: [(label, body) for body, label in (
+        overlapping_rotations(rng) for _trial in range(sizes["rotate2"]))])
     if "kill" in chosen:
         total = writes_of_a_clean_run()
         print("(a clean run of one host makes %d writes)" % total)

@@ -163,8 +163,8 @@ def test_a_credential_created_with_a_catalogue_reads_no_catalogue():
         result, _task = run_resource(credentials.CREDENTIAL, credential_args(server))
     assert result["changed"] and result["credential"]["business_entities"] == {
         "organizations": ["org-engineering"], "teams": ["team-a"], "custom_contexts": []}
-    assert [(r[0], r[1].rsplit("/", 1)[1]) for r in server.requests] == [("GET", "alibaba-prod"),
-                                                                        ("POST", "credentials")]
+    requests = [(r[0], r[1].rsplit("/", 1)[1]) for r in server.requests]
+    assert requests == [("GET", "alibaba-prod"), ("POST", "credentials")]  # no GET businessEntities
     posted = server.requests[1][2].decode()
     assert '"context": [{"org": ["org-engineering"]}, {"team": ["team-a"]}]' in posted
     assert SECRET not in dumps(result)
@@ -186,4 +186,3 @@ def test_a_bad_catalogue_fails_before_any_request(state):
     assert result["failed"] and result["option"] == "business_entity_catalog"
     assert result["msg"].startswith("business_entity_catalog must be the business_entities value")
     assert server.requests == []
-
