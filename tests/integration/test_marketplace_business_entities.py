@@ -59,11 +59,14 @@ def test_a_run_of_many_accounts_reads_the_catalogue_once(ansible, sandbox, tmp_p
 
 
 def test_a_user_who_is_not_admin_gets_his_own_organizations_and_teams(ansible, sandbox):
+    """alice's connection options come from the marketplace action group's module_defaults (the environment
+    names the admin, who would see every entity)."""
     tasks = [{"cloudbroker.alibaba.marketplace_business_entity_info": {}, "register": "mine"},
              {"ansible.builtin.copy": {"content": "{{ mine | to_json }}", "dest": "{{ out }}", "mode": "0600"}}]
     out = os.path.join(ansible.workdir, "entities-%s.json" % uuid.uuid4().hex[:8])
-    env = {"CLOUDBROKER_USERNAME": "alice", "CLOUDBROKER_API_KEY": sandbox.user("alice")["apikey"]}
-    ansible.run_tasks(tasks, extra_vars={"out": out}, extra_env=env).assert_ok()
+    alice = {"username": "alice", "api_key": sandbox.user("alice")["apikey"]}
+    ansible.run_tasks(tasks, module_defaults={"group/cloudbroker.alibaba.marketplace": alice},
+                      extra_vars={"out": out}).assert_ok()
     with open(out, encoding="utf-8") as handle:
         result = yaml.safe_load(handle)
     assert result["changed"] is False
