@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: cloudbroker.alibaba contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""One TLS context per process for the SDK's HTTPS sessions, instead of one per session.
+"""The SDK's default TLS context, built once per playbook run instead of once per task that calls RAM.
 
 For every new HTTPS session (one per endpoint and process) the SDK's HTTP layer (``darabonba.core.DaraCore.
 get_adapter``) builds an ``ssl.SSLContext`` from scratch: the system's trust store (``set_default_verify_paths``)
