@@ -124,7 +124,9 @@ def per_account(run, count):
     return dict(cpu_s=round(run["cpu_s"] / count, 3), wall_s=round(run["wall_s"] / count, 3),
                 requests=dict((s, round(n / float(count), 2)) for s, n in requests_total.items()),
                 module_runs=round(totals.get("module", 0) / float(count), 2),
-                controller_tasks=round(totals.get("controller", 0) / float(count), 2))
+                controller_tasks=round(totals.get("controller", 0) / float(count), 2),
+                # every task a worker process ran for a host: also the skipped ones and the includes
+                task_executions=round(sum(totals.values()) / float(count), 2))
 
 
 def bench_size(count, out_dir):

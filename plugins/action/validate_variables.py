@@ -14,9 +14,27 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 from ansible_collections.cloudbroker.alibaba.plugins.plugin_utils import variable_rules
 from ansible_collections.cloudbroker.alibaba.plugins.plugin_utils.variable_checks import (
-    Problem, allowed_for, check, role_defaults, role_option_names, role_spec)
+    Problem, allowed_for, check, module_options, role_defaults, role_option_names, role_spec, role_specs)
 
 ROLES = ("ram_onboarding", "marketplace_onboarding", "onboarding")
+
+
+def read_ahead():
+    """The roles' argument specs and defaults and the documented options of the modules whose options a variable
+    carries, read once here: the strategy imports this plugin in the controller's main process, and every task runs
+    in a worker forked from it, which inherits them instead of reading them again. A file that cannot be read is
+    left to the task, which reports it."""
+    try:
+        for role in ROLES:
+            role_specs(role)
+            role_defaults(role)
+        for module in sorted(variable_rules.OPTION_DICT_MODULES):
+            module_options(module)
+    except Exception:  # pylint: disable=broad-except  # reported by the task that needs the file
+        pass
+
+
+read_ahead()
 
 ARGUMENT_SPEC = {
     "entry_points": {"type": "list", "elements": "str", "default": []},

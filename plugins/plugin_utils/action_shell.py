@@ -32,7 +32,12 @@ from ansible.plugins.action import ActionBase
 # Imported here, in the controller's main process, so that no worker pays for them again.
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace import options as _marketplace_room  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import connection as _ram_room  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import tls
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.services import argument_spec_for, run_resource
+
+# The SDK's default TLS context (the system's trust store and certifi's bundle, ~0.1 s of CPU) is built here, once,
+# instead of in every worker that calls RAM (module_utils/ram/tls.py).
+tls.preload()
 
 LOCAL_TRANSPORTS = frozenset(["local", "ansible.builtin.local"])
 

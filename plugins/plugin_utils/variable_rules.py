@@ -186,8 +186,14 @@ def group(path, value, problems, values):
     each(policy_reference)(path + ".policies", value.get("policies") or [], problems, values)
 
 
+# The modules whose documented options module_option_dict checks (read ahead by validate_variables).
+OPTION_DICT_MODULES = set()
+
+
 def module_option_dict(module, extra=None):
     """A variable that carries options of ``module`` as a dict: its documented options, ranges, ``extra`` rules."""
+    OPTION_DICT_MODULES.add(module)
+
     def check(path, value, problems, values):
         converted = check_options(path, value, module_options(module), problems)
         for option, (low, high) in limits.OPTION_RANGES.get(module, {}).items():

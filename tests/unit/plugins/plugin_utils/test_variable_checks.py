@@ -58,3 +58,19 @@ def test_unknown_business_entity_names_the_catalog():
                         values={"marketplace_onboarding_business_entity_catalog": catalog})
     assert found == ["marketplace_onboarding_teams names team-z, unknown in the broker; allowed: team-a, team-b "
                      "(marketplace_onboarding_business_entity_catalog.teams)"]
+
+
+def test_validate_variables_reads_specs_defaults_and_module_options_when_imported():
+    # The strategy imports the action in the controller's main process: the forked workers inherit what it read.
+    from ansible_collections.cloudbroker.alibaba.plugins.action import validate_variables
+    from ansible_collections.cloudbroker.alibaba.plugins.plugin_utils import variable_checks
+
+    assert set(validate_variables.ROLES) <= set(variable_checks._ROLE_SPECS)  # pylint: disable=protected-access
+    assert set(validate_variables.ROLES) <= set(variable_checks._ROLE_DEFAULTS)  # pylint: disable=protected-access
+    assert variable_rules.OPTION_DICT_MODULES == {"ram_security_preference", "ram_password_policy"}
+    assert variable_rules.OPTION_DICT_MODULES <= set(variable_checks._MODULE_OPTIONS)  # pylint: disable=protected-access
+
+
+def test_an_unknown_entry_point_is_named_with_the_ones_there_are():
+    with pytest.raises(ValueError, match=r"role onboarding has no entry point 'nope' \(it has main\)"):
+        role_spec("onboarding", "nope")
