@@ -119,7 +119,9 @@ def write_report(results, minimum, docs_dir):
               "- Marketplace `GET /businessEntities`: business entities are resolved against the catalogue only when",
               "  a wanted one is not yet associated with the credential (a value equal to an associated id is that",
               "  entity: the catalogue matches ids first). A no-change run never reads it (0 per run, below the",
-              "  'once per run' the issue allows); a first run reads it once per credential it creates.",
+              "  'once per run' the issue allows). A run where some account has no credential yet reads it once",
+              "  for the whole run (`marketplace_business_entity_info`, `run_once`) and hands it to every credential",
+              "  step (`business_entity_catalog`); an existing credential that wants a new entity reads it itself.",
               "",
               "Rotation (`rotate_keys.yml`) and the first run are not held to this minimum: they write.",
               ""]

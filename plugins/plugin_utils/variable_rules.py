@@ -38,6 +38,8 @@ INTERNAL_VARIABLES = frozenset([
     "onboarding_account_number", "onboarding_account_uid", "marketplace_onboarding_account_uid", "onboarding_user_keys", "onboarding_provider_credentials",
     "onboarding_stale_credentials", "onboarding_renamed_account",
     "onboarding_delivered", "onboarding_final_credential",
+    "onboarding_business_entities", "onboarding_known_business_entities", "onboarding_credential_missing_in_play",
+    "marketplace_onboarding_known_business_entities",
 ])
 
 # The playbooks' own variables (playbooks/*.yml), which share the roles' prefixes.
