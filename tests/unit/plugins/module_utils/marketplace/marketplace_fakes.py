@@ -5,7 +5,10 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace.transport import MarketplaceClient
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.services import argument_spec_for
 
 SECRET = "s3cr3t-Abcdefghijklmnopqrstuvwxyz012"
 SECRET2 = "an0ther-Secret-ZYXWVUTSRQPONMLKJIH"
@@ -115,3 +118,12 @@ class ScriptedServer:
 def live_client(server, max_retries=3, retry_timeout=120):
     return MarketplaceClient(server.url, "cbadmin", API_KEY, max_retries=max_retries, timeout=5,
                              retry_timeout=retry_timeout)
+
+
+def validated(resource, **args):
+    """The task's arguments as both shells validate them (the resource's spec and the connection options)."""
+    args.setdefault("username", "cbadmin")
+    args.setdefault("api_key", "apikey-0123456789abcdef")
+    result = ArgumentSpecValidator(**argument_spec_for(resource)).validate(args)
+    assert not result.error_messages, result.error_messages
+    return result.validated_parameters

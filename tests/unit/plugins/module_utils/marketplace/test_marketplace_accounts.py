@@ -5,12 +5,11 @@ import copy
 import json
 
 import pytest
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from marketplace_fakes import SECRET, FakeResponse, ScriptedServer, account, credential, dumps, make_client
+from marketplace_fakes import SECRET, FakeResponse, ScriptedServer, account, credential, dumps, make_client, validated
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace import accounts
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError, Task, TaskFailed
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.services import argument_spec_for, run_resource
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.services import run_resource
 
 
 def account_params(**overrides):
@@ -107,13 +106,6 @@ def test_input_errors_name_the_option(overrides, option, message):
 
 
 # -- the resource as both shells run it -----------------------------------------------------------------
-
-def validated(resource, **args):
-    args.setdefault("username", "cbadmin")
-    args.setdefault("api_key", "apikey-0123456789abcdef")
-    result = ArgumentSpecValidator(**argument_spec_for(resource)).validate(args)
-    assert not result.error_messages, result.error_messages
-    return result.validated_parameters
 
 
 def test_secrets_in_answers_become_task_secrets_and_never_reach_the_result():

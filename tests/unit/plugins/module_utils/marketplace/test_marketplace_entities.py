@@ -5,12 +5,11 @@ per run that resolves names without a request, checked before any request."""
 import copy
 
 import pytest
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from marketplace_fakes import KEY_ID, SECRET, FakeSession, ScriptedServer, account, dumps, make_client
+from marketplace_fakes import KEY_ID, SECRET, FakeSession, ScriptedServer, account, dumps, make_client, validated
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace import credentials, entities, views
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError, TaskFailed
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.services import argument_spec_for, run_resource
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.services import run_resource
 
 # GET businessEntities as the broker answers it (docs/marketplace-api.md section 3), with the kinds of junk
 # the view leaves out: an entry without an id, an entry that is not an object.
@@ -26,14 +25,6 @@ VIEW = {"organizations": [{"id": "org-engineering", "name": "Engineering"}],
         "custom_contexts": [{"id": "ctx-prod", "name": "Production"}]}
 ENTITIES_PATH = "/cb-credential-service/api/v2.0/businessEntities"
 
-
-def validated(resource, **args):
-    """The task's arguments as both shells validate them (the resource's spec and the connection options)."""
-    args.setdefault("username", "cbadmin")
-    args.setdefault("api_key", "apikey-0123456789abcdef")
-    result = ArgumentSpecValidator(**argument_spec_for(resource)).validate(args)
-    assert not result.error_messages, result.error_messages
-    return result.validated_parameters
 
 
 # -- the view: marketplace_business_entity_info's result, business_entity_catalog's shape -------------------
