@@ -96,6 +96,9 @@ class World:
         return keys[0][0], credential, account
 
 
+ENTITIES = "GET /cb-credential-service/api/v2.0/businessEntities"
+
+
 @pytest.fixture
 def world():
     services = World()
@@ -119,10 +122,15 @@ def onboarded(world):
 
 
 def test_onboard_converges_and_second_run_changes_nothing(world):
+    world.sandbox.reset_counters("marketplace")
     first = world.onboard().assert_ok()
     assert all(first.recap()[h]["changed"] > 0 for h in HOSTS)
+    # every account is new: the business-entity catalogue is read once for the run, not once per credential
+    assert world.sandbox.counters("marketplace").get(ENTITIES) == 1
+    world.sandbox.reset_counters("marketplace")
     second = world.onboard().assert_ok()
     assert all(second.recap()[h]["changed"] == 0 for h in HOSTS), second.stdout[-3000:]
+    assert ENTITIES not in world.sandbox.counters("marketplace")  # every credential as wanted: not read at all
     for host in HOSTS:
         world.assert_onboarded(host)
     # the policies and the business entities of each account, as the inventory says
