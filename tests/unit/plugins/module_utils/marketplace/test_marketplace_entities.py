@@ -26,7 +26,6 @@ VIEW = {"organizations": [{"id": "org-engineering", "name": "Engineering"}],
 ENTITIES_PATH = "/cb-credential-service/api/v2.0/businessEntities"
 
 
-
 # -- the view: marketplace_business_entity_info's result, business_entity_catalog's shape -------------------
 
 def test_the_view_has_every_kind_in_snake_case_and_only_entities_with_an_id():
