@@ -19,6 +19,7 @@ __metaclass__ = type
 import json
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.attachments import (
+    apply_policy_attachments,
     list_attached_policies,
     normalize_policy_specs,
     policy_option,
@@ -213,9 +214,8 @@ def ensure_role_absent(task, client):
         return False, {}, {}
     policies = list_attached_policies(client, "role", name)
     if not task.check_mode:
-        for policy in policies:  # RAM refuses to delete a role with attachments (DeleteConflict.Role.Policy)
-            client.call("DetachPolicyFromRole", ignore=("EntityNotExist.Role.Policy*",), RoleName=name,
-                        PolicyName=policy["name"], PolicyType=policy["type"])
+        # RAM refuses to delete a role with attachments (DeleteConflict.Role.Policy)
+        apply_policy_attachments(client, "role", name, [], policies)
         client.call("DeleteRole", ignore=("EntityNotExist.Role",), RoleName=name)
     return True, role_view(current, policies), {}
 

@@ -16,6 +16,7 @@ import re
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils import limits
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.access_keys import list_access_keys
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.attachments import (
+    apply_policy_attachments,
     list_attached_policies,
     list_groups_for_user,
     normalize_policy_specs,
@@ -116,9 +117,7 @@ def delete_user_dependents(client, name):
     for key in list_access_keys(client, name):
         client.call("DeleteAccessKey", ignore=("EntityNotExist.User.AccessKey",), UserName=name,
                     UserAccessKeyId=key["AccessKeyId"])
-    for policy in list_attached_policies(client, "user", name):
-        client.call("DetachPolicyFromUser", ignore=("EntityNotExist.User.Policy*",), UserName=name,
-                    PolicyName=policy["name"], PolicyType=policy["type"])
+    apply_policy_attachments(client, "user", name, [], list_attached_policies(client, "user", name))
     for group in list_groups_for_user(client, name):
         client.call("RemoveUserFromGroup", ignore=("EntityNotExist.User.Group",), UserName=name, GroupName=group)
     client.call("DeleteLoginProfile", ignore=("EntityNotExist.User.LoginProfile",), UserName=name)
