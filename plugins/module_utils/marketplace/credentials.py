@@ -118,16 +118,27 @@ def secret_fields(params):
     return dict(accessKey=params["access_key_id"], secretKey=params["access_key_secret"])
 
 
+def create_source(params):
+    """What a new credential would be created with: ``"reference"`` (a vault reference), ``"key"`` (an AccessKey
+    ID and its secret), or ``None`` (nothing: the task cannot create it)."""
+    if params["credential_ref_id"]:
+        return "reference"
+    if params["access_key_id"] and params["access_key_secret"]:
+        return "key"
+    return None
+
+
 def plan_create(params, client, purposes, entities):
     """The POST body of a new credential."""
     if not purposes:
         raise TaskFailed("purpose is required to create credential %r." % params["name"])
     payload = dict(credentialName=params["name"], purpose=purposes, status=status_to_wire(params["status"] or "Active"),
                    context=entities_to_context(entities or {}))
-    if params["credential_ref_id"]:
+    source = create_source(params)
+    if source == "reference":
         check_credential_ref(client, params["credential_ref_id"])
         payload["crefId"] = params["credential_ref_id"]
-    elif params["access_key_id"] and params["access_key_secret"]:
+    elif source == "key":
         payload["passwordFields"] = secret_fields(params)
     else:
         raise TaskFailed("Creating credential %r needs access_key_id and access_key_secret, or credential_ref_id."
@@ -337,8 +348,7 @@ def ensure_present(task, client, purposes):
             run_test(task, client, account, current, result)
         return result
     known = known_account_of(params)
-    can_create = bool(params["credential_ref_id"] or (params["access_key_id"] and params["access_key_secret"]))
-    if known is not None and can_create and not any(c.get("name") == params["name"] for c in known["credentials"]):
+    if known is not None and create_source(params) and not any(c.get("name") == params["name"] for c in known["credentials"]):
         # read in this play and without the credential: created without a second read (one created meanwhile
         # answers 409 and is read back, see create_credential). Without a key to create it with, the view may be
         # stale (an overlapping run created the credential since): read again rather than fail on an old view.
