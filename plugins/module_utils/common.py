@@ -16,6 +16,13 @@ import tempfile
 COLLECTION_NAME = "cloudbroker.alibaba"
 
 
+def missing_directory(path):
+    """The directory ``write_private_json`` would write ``path`` in, when it does not exist (else ``None``): checked
+    with the other input, before the first remote call, not when the file is written after them."""
+    directory = os.path.dirname(os.path.abspath(os.path.expanduser(path)))
+    return None if os.path.isdir(directory) else directory
+
+
 def write_private_json(path, content, prefix=".cloudbroker-"):
     """Write ``content`` as JSON to ``path`` atomically, readable by the owner only (never a moment with wider
     rights): for one-time secrets such as a new AccessKey or an MFA seed."""

@@ -15,10 +15,10 @@ __metaclass__ = type
 
 import ipaddress
 import json
-import os
 import re
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils import limits
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import missing_directory
 from ansible_collections.cloudbroker.alibaba.plugins.plugin_utils.variable_checks import (
     Problem, check_options, module_options, show)
 
@@ -120,8 +120,8 @@ def at_most(count):
 def file_in_existing_directory(path, value, problems, _values):
     """A file a task of the roles writes on the controller (where the onboarding tasks run): checked before the first
     write of the run, not when the write that needs it comes (after others)."""
-    directory = os.path.dirname(os.path.abspath(os.path.expanduser(value)))
-    if not os.path.isdir(directory):
+    directory = missing_directory(value)
+    if directory:
         problems.append(Problem(path, "is %s, in a directory that does not exist (%s)" % (show(value), directory),
                                 "a file path in an existing directory on the controller"))
 

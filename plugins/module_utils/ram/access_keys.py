@@ -22,7 +22,7 @@ import datetime
 import math
 import os
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import write_private_json
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import missing_directory, write_private_json
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.errors import RamError
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.names import check_name
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError, Resource, TaskFailed
@@ -159,7 +159,7 @@ def check_access_key_options(params):
         raise InputError("keep_recent_seconds must be between 0 and 86400, got %d." % params["keep_recent_seconds"],
                          option="keep_recent_seconds")
     secret_file = params["secret_file"]
-    if secret_file and not os.path.isdir(os.path.dirname(os.path.abspath(secret_file))):
+    if secret_file and missing_directory(secret_file):
         raise InputError("secret_file: directory %s does not exist." % os.path.dirname(secret_file),
                          option="secret_file")
 

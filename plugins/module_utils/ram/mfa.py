@@ -24,7 +24,7 @@ import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import write_private_json
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.common import missing_directory, write_private_json
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.errors import RamError
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.names import check_name
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError, Resource, TaskFailed
@@ -210,9 +210,8 @@ def check_mfa_options(task):
                          option="device_name")
     seed_file = params["seed_file"]
     if params["state"] == "present":
-        if seed_file and not os.path.isdir(os.path.dirname(os.path.abspath(seed_file))):
-            raise InputError("seed_file: directory %s does not exist." % os.path.dirname(os.path.abspath(seed_file)),
-                             option="seed_file")
+        if seed_file and missing_directory(seed_file):
+            raise InputError("seed_file: directory %s does not exist." % missing_directory(seed_file), option="seed_file")
         if not seed_file and not task.no_log:
             raise InputError("ram_user_mfa returns the new device's MFA seed: set no_log: true on the task, or "
                              "seed_file to have the seed written to a 0600 file instead.")
