@@ -108,18 +108,22 @@ def lost_answers(seed):
     return body
 
 
+def verdict_of_overlapping(world, hosts, offsets, results):
+    """Overlapping runs converged when every one of them succeeded and the hosts are left as one run leaves them."""
+    rcs = [rc for rc, _output in results]
+    problems = converged(world, hosts)
+    if rcs == [0] * len(results) and not problems:
+        return "converged", "offsets %s" % offsets
+    return "broken", "offsets %s rcs %s %s %s" % (offsets, rcs, problems,
+                                                  [failure_lines(out) for rc, out in results if rc])
+
+
 def overlap(rng, runs):
     hosts = HOSTS[:rng.choice([1, 2])]
     offsets = [0.0] + sorted(round(rng.uniform(0, 4), 2) for _run in range(runs - 1))
 
     def body(world):
-        results = world.overlapping(hosts, offsets)
-        rcs = [rc for rc, _output in results]
-        problems = converged(world, hosts)
-        if rcs == [0] * runs and not problems:
-            return "converged", "offsets %s" % offsets
-        return "broken", "offsets %s rcs %s %s %s" % (offsets, rcs, problems,
-                                                      [failure_lines(out) for rc, out in results if rc])
+        return verdict_of_overlapping(world, hosts, offsets, world.overlapping(hosts, offsets))
     return body, "%d hosts %s" % (len(hosts), "/".join("%g" % o for o in offsets))
 
 
@@ -132,13 +136,7 @@ def overlapping_rotations(rng):
         rc, output = world.run(HOSTS[:1])
         if rc != 0:
             return "broken", "onboarding before the rotations: rc %d %s" % (rc, failure_lines(output))
-        results = world.overlapping(HOSTS[:1], offsets, playbook=ROTATE)
-        rcs = [rc for rc, _output in results]
-        problems = converged(world, HOSTS[:1])
-        if rcs == [0, 0] and not problems:
-            return "converged", "offsets %s" % offsets
-        return "broken", "offsets %s rcs %s %s %s" % (offsets, rcs, problems,
-                                                      [failure_lines(out) for rc, out in results if rc])
+        return verdict_of_overlapping(world, HOSTS[:1], offsets, world.overlapping(HOSTS[:1], offsets, playbook=ROTATE))
     return body, "rotations %s" % "/".join("%g" % o for o in offsets)
 
 
