@@ -51,6 +51,10 @@ options:
         as C(acs:ram::<account id>:role/<role name>); for a member account of a Resource Directory,
         C(acs:ram::<member uid>:role/ResourceDirectoryAccountAccessRole).
       - The C(alibabacloud-credentials) library assumes the role (always over HTTPS) and refreshes the token.
+      - On the controller, the tasks of one C(ansible-playbook) run share the session (one AssumeRole per role,
+        caller and run, not one per task) while it has more than 20 minutes to live. It is kept in the run's private
+        temporary directory (mode 0700, the file 0600), which C(ansible-playbook) removes when the run ends. A
+        module run in its own process (a delegated task) assumes the role itself.
       - If not set, E(ALIBABA_CLOUD_ROLE_ARN) or E(ALICLOUD_ASSUME_ROLE_ARN).
     type: str
     aliases: [alicloud_assume_role_arn]

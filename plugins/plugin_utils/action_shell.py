@@ -24,6 +24,7 @@ import contextlib
 import json
 import os
 
+from ansible import constants as C
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
@@ -32,12 +33,15 @@ from ansible.plugins.action import ActionBase
 # Imported here, in the controller's main process, so that no worker pays for them again.
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace import options as _marketplace_room  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import connection as _ram_room  # noqa: F401 pylint: disable=unused-import
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import tls
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import sts_sessions, tls
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.services import argument_spec_for, run_resource
 
 # The SDK's default TLS context (the system's trust store and certifi's bundle, ~0.1 s of CPU) is built here, once,
 # instead of in every worker that calls RAM (module_utils/ram/tls.py).
 tls.preload()
+# The tasks of this run share their STS sessions (one AssumeRole per role and run, not per task), in the run's
+# private temporary directory, which ansible-playbook removes when the run ends (module_utils/ram/sts_sessions.py).
+sts_sessions.share_within(C.DEFAULT_LOCAL_TMP)
 
 LOCAL_TRANSPORTS = frozenset(["local", "ansible.builtin.local"])
 

@@ -117,8 +117,11 @@ def test_each_account_is_onboarded_in_itself_and_nowhere_else(rd):
     assert assets[member["account_id"]]["account_number"] == member["account_id"]
     assert assets[member["account_id"]]["master_account_id"] == "alibaba-" + master["account_id"]
     assert assets[other["account_id"]] is None
+    services.reset_counters("ram")
     second = playbook(rd, "onboard_directory.yml", "cloudbroker-management,app-production").assert_ok()
     assert all(counts["changed"] == 0 for counts in second.recap().values()), second.recap()
+    # The member's tasks share one STS session for the run: one AssumeRole, not one per task that calls RAM.
+    assert services.counters("ram").get("AssumeRole") == 1, services.counters("ram")
 
 
 def test_a_role_that_does_not_trust_the_caller_is_refused_by_name_and_nothing_is_written(rd):
@@ -229,3 +232,41 @@ def test_offboarding_one_member_leaves_the_others_untouched(rd):
     assert assets[leaving["account_id"]] is None
     assert assets[staying["account_id"]]["master_account_id"] == "alibaba-" + master["account_id"]
     assert assets[master["account_id"]] is not None
+
+
+def test_an_invited_member_is_left_out_with_what_to_do_then_onboarded_with_its_own_key(rd, tmp_path):
+    """onboard_directory.yml: a member that joined by invitation has no access role; without its own key it is
+    left out (the message says what to do) while the others are onboarded; with its key in
+    rd_member_credentials_files the role is made in that account with that key, and the member is onboarded
+    through it. A created member costs the access-role play one task (the rest is a meta task)."""
+    services, _runner = rd
+    partner, master = root_of(services, "acquired-partner"), management(services)
+    limit = "cloudbroker-management,acquired-partner,finance-reporting"
+    services.reset_counters("ram")
+    left_out = playbook(rd, "onboard_directory.yml", limit).assert_ok()
+    assert "SKIPPED acquired-partner (account %s)" % partner["account_id"] in left_out.output
+    assert "rd_member_credentials_files" in left_out.output
+    assert services.counters("ram", account=partner["account_id"]) == {}
+    assert left_out.recap()["finance-reporting"]["failed"] == 0
+    assert asset_accounts(rd, [partner["account_id"]])[partner["account_id"]] is None
+    # the created member and the management account ran the group task, and none of the invited member's steps
+    access_play = left_out.output.split("PLAY [")[1]
+    assert "ok: [acquired-partner]" in access_play.split("Can the central identity assume the role already?")[1]
+    assert "finance-reporting" not in access_play.split("TASK [Nothing more for")[1], access_play
+
+    key_file = tmp_path / "partner.json"
+    key_file.write_text(json.dumps({"access_key_id": partner["access_key_id"],
+                                    "access_key_secret": partner["access_key_secret"]}), encoding="utf-8")
+    services.reset_counters("ram")
+    onboarded = playbook(rd, "onboard_directory.yml", limit,
+                         extra_vars={"rd_member_credentials_files": {partner["account_id"]: str(key_file)}}).assert_ok()
+    assert partner["access_key_secret"] not in onboarded.output
+    counters = services.counters("ram", account=partner["account_id"])
+    assert counters.get("CreateRole") == 1 and counters.get("CreateUser") == 1, counters
+    asset = asset_accounts(rd, [partner["account_id"]])[partner["account_id"]]
+    assert asset["master_account_id"] == "alibaba-" + master["account_id"]
+
+    # Now the role is there: no key needed, nothing changes.
+    again = playbook(rd, "onboard_directory.yml", limit).assert_ok()
+    assert "SKIPPED" not in again.output
+    assert all(counts["changed"] == 0 for counts in again.recap().values()), again.recap()

@@ -28,12 +28,14 @@ from urllib.request import proxy_bypass_environment
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.client import RamClient, RetryBudget
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import sts_sessions
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.errors import describe_tls_failure
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource import InputError
 
 try:
     from alibabacloud_credentials.client import Client as CredentialClient
     from alibabacloud_credentials.exceptions import CredentialException
+    from alibabacloud_credentials.provider.refreshable import Credentials, RefreshResult
     from alibabacloud_credentials.provider import (
         CLIProfileCredentialsProvider,
         DefaultCredentialsProvider,
@@ -205,6 +207,36 @@ if HAS_RAM_SDK:
                 self._runtime_options["ca"] = ca_path
 
         def _refresh_credentials(self):
+            """A session this run already holds for the same caller and role (``sts_sessions``), or AssumeRole."""
+            key = self._session_key()
+            kept = sts_sessions.load(key) if key else None
+            if kept:
+                credentials = Credentials(access_key_id=kept[0], access_key_secret=kept[1], security_token=kept[2],
+                                          expiration=kept[3], provider_name=self.get_provider_name())
+                return RefreshResult(value=credentials, stale_time=kept[3] - sts_sessions.LIBRARY_STALE_SECONDS)
+            result = self._assume_role()
+            if key:
+                session = result.value()
+                sts_sessions.store(key, session.get_access_key_id(), session.get_access_key_secret(),
+                                   session.get_security_token(), session.get_expiration())
+            return result
+
+        def _session_key(self):
+            """What this session is asked with, as ``sts_sessions`` names it; None when not shared in this process
+            or when the caller's credentials are not to be had (AssumeRole then says why)."""
+            if not sts_sessions.shared_directory():
+                return None
+            try:
+                caller = self._credentials_provider.get_credentials()
+            except Exception:  # pylint: disable=broad-except  # reported by the AssumeRole that follows
+                return None
+            if caller is None:
+                return None
+            return sts_sessions.session_key(caller.get_access_key_id(), caller.get_security_token(), self._role_arn,
+                                            self._role_session_name, self._external_id, self._duration_seconds,
+                                            self._sts_endpoint, self._policy)
+
+        def _assume_role(self):
             try:
                 return super(AssumeRoleProvider, self)._refresh_credentials()
             except CredentialException as error:
