@@ -1,19 +1,19 @@
 """The onboarding benchmark (``make bench``; issue 10). Not a test: it measures and reports.
 
-For each size N it starts the local services, writes an inventory of N accounts shaped like
-examples/inventory, and runs ``playbooks/onboard.yml`` three ways: the first run, the no-change run (the one
-that runs most: nightly drift checks), and ``playbooks/rotate_keys.yml``. For each it records the wall time,
-the CPU time of the whole process tree (``ansible-playbook`` and every worker and module process it waited
-for), the peak RSS of the largest process, task executions split into controller-side and module runs
-(``benchmarks/callback/bench_tasks.py``) and the API requests per action from the services' counters. In the
-same run it measures two floors with the no-change run's shape (hosts, forks, tasks per host): (a) trivial
-controller tasks (``ansible.builtin.set_fact``), (b) a trivial module (``ansible.builtin.ping``).
+For each size N it starts the local services with a Resource Directory of N accounts (the management account and
+N-1 members created in the directory), and runs what an enterprise runs: ``playbooks/onboard_directory.yml`` with
+the ``cloudbroker.alibaba.resource_directory`` inventory (examples/resource_directory) from one central identity
+(a RAM user of the management account that assumes each member's ResourceDirectoryAccountAccessRole) - the first
+run, the no-change run (the one that runs most: nightly drift checks) - and ``playbooks/rotate_keys.yml``. For each
+it records the wall time, the CPU time of the whole process tree (``ansible-playbook`` and every worker and module
+process it waited for), the peak RSS of the largest process, task executions split into controller-side tasks,
+module runs, includes and skipped tasks (``benchmarks/callback/bench_tasks.py``) and the API requests per action
+from the services' counters. In the same run it measures two floors with the no-change run's shape (the same
+inventory, forks and task executions per host): (a) trivial controller tasks (``ansible.builtin.set_fact``),
+(b) a trivial module (``ansible.builtin.ping``).
 
 Writes ``<out>/bench.json`` and, with ``--report``, ``docs/benchmarks.md`` with a plot
 (``docs/benchmarks.png``). ``--sizes 10`` is the smoke run ``make test`` does.
-
-Accounts: until the sandbox's Resource Directory is used here, the N "accounts" are N RAM users of one
-account (each with its own marketplace asset account), which costs the same API work per account.
 """
 
 import argparse
@@ -32,35 +32,39 @@ sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
 from conftest import Sandbox, clean_environ, ensure_collection_link  # noqa: E402  pylint: disable=wrong-import-position
 
 CALLBACKS = os.path.join(REPO, "benchmarks", "callback")
+CENTRAL_USER = "cloudbroker-automation"
 FORKS = 10
-# The minimum requests per account of a no-change run, and why (see docs/benchmarks.md).
+# The minimum requests per account of a no-change run, and why (see docs/benchmarks.md). AssumeRole: once per
+# member, not for the management account (N-1 of N accounts); the inventory's directory reads are per run.
 MINIMUM_NO_CHANGE = {
-    "ram": {"GetUser": 1, "ListPoliciesForUser": 1, "ListAccessKeys": 1},
+    "ram": {"GetUser": 1, "ListPoliciesForUser": 1, "ListAccessKeys": 1, "AssumeRole": 1},
     "marketplace": {"GET /cb-credential-service/api/v2.0/accounts/{accountId}": 1},
 }
 
 
-def write_inventory(directory, count):
-    os.makedirs(os.path.join(directory, "group_vars"), exist_ok=True)
-    os.makedirs(os.path.join(directory, "host_vars"), exist_ok=True)
-    hosts = ["acct-%04d" % index for index in range(1, count + 1)]
-    with open(os.path.join(directory, "hosts.yml"), "w", encoding="utf-8") as handle:
-        yaml.safe_dump({"alibaba_accounts": {"hosts": dict((host, None) for host in hosts)}}, handle)
-    with open(os.path.join(REPO, "examples", "inventory", "group_vars", "alibaba_accounts.yml"), encoding="utf-8") as src:
-        shutil.copyfileobj(src, open(os.path.join(directory, "group_vars", "alibaba_accounts.yml"), "w",
-                                     encoding="utf-8"))
-    purposes = ["Provisioning", "Asset Ingestion", "Asset Discovery"]
-    for index, host in enumerate(hosts):
-        values = {
-            "ram_onboarding_user_name": "cb-bench-%04d" % (index + 1),
-            "marketplace_onboarding_account_name": "Bench account %04d" % (index + 1),
-            "marketplace_onboarding_credential_name": "bench-%04d" % (index + 1),
-            "marketplace_onboarding_credential_purpose": [purposes[index % 3]],
-            "marketplace_onboarding_teams": ["team-a"],
-        }
-        with open(os.path.join(directory, "host_vars", host + ".yml"), "w", encoding="utf-8") as handle:
-            yaml.safe_dump(values, handle)
-    return hosts
+def write_directory_seed(path, count):
+    """A Resource Directory of ``count`` accounts: the management account (with the central identity) and
+    ``count - 1`` members created in the directory (each with its access role), in four folders."""
+    folders = ["Engineering", "Finance", "Operations", "Research"]
+    seed = {
+        "management": {"display_name": "bench-management", "account_name": "management@bench.example.com",
+                       # the central identity: it assumes the members' roles, reads the directory and onboards
+                       # the management account itself
+                       "users": [{"name": CENTRAL_USER, "policies": [
+                           "AliyunSTSAssumeRoleAccess", "AliyunResourceDirectoryReadOnlyAccess", "AliyunRAMFullAccess"]}]},
+        "folders": [{"name": name} for name in folders],
+        "members": [{"display_name": "bench-%04d" % index, "folder": folders[index % len(folders)]}
+                    for index in range(1, count)],
+    }
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(seed, handle, indent=1)
+    return path
+
+
+def write_inventory(directory):
+    """examples/resource_directory as it is: the inventory plugin's file and the group variables."""
+    shutil.copytree(os.path.join(REPO, "examples", "resource_directory"), directory)
+    return directory
 
 
 def floor_playbook(path, module, tasks_per_host):
@@ -77,9 +81,12 @@ class Runner:
     def __init__(self, sandbox, workdir):
         self.sandbox = sandbox
         self.workdir = workdir
+        central = next(account for account in sandbox.accounts if account.get("user_name") == CENTRAL_USER)
         env = clean_environ()
         env.update(sandbox.env)
         env.update({
+            "ALIBABA_CLOUD_ACCESS_KEY_ID": central["access_key_id"],
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": central["access_key_secret"],
             "ANSIBLE_COLLECTIONS_PATH": ensure_collection_link(),
             "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
             "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS,
@@ -118,6 +125,11 @@ class Runner:
                     peak_rss_mb=round(usage.ru_maxrss / 1024.0, 1), tasks=tasks, requests=self.counters())
 
 
+def task_executions(totals):
+    """Every task a worker process ran for a host: also the skipped ones and the includes (not meta tasks)."""
+    return sum(n for kind, n in totals.items() if kind != "meta")
+
+
 def per_account(run, count):
     requests_total = dict((service, sum(values.values())) for service, values in run["requests"].items())
     totals = run["tasks"]["totals"]
@@ -125,31 +137,32 @@ def per_account(run, count):
                 requests=dict((s, round(n / float(count), 2)) for s, n in requests_total.items()),
                 module_runs=round(totals.get("module", 0) / float(count), 2),
                 controller_tasks=round(totals.get("controller", 0) / float(count), 2),
-                # every task a worker process ran for a host: also the skipped ones and the includes
-                task_executions=round(sum(totals.values()) / float(count), 2))
+                task_executions=round(task_executions(totals) / float(count), 2))
 
 
 def bench_size(count, out_dir):
     workdir = os.path.join(out_dir, "n%d" % count)
     shutil.rmtree(workdir, ignore_errors=True)
     os.makedirs(os.path.join(workdir, "tmp"))
-    inventory = os.path.join(workdir, "inventory")
-    write_inventory(inventory, count)
-    sandbox = Sandbox(os.path.join(workdir, "sandbox"))
+    inventory = write_inventory(os.path.join(workdir, "inventory"))
+    seed = write_directory_seed(os.path.join(workdir, "directory.json"), count)
+    sandbox = Sandbox(os.path.join(workdir, "sandbox"), seed=seed, tls=True)
     try:
         runner = Runner(sandbox, workdir)
-        onboard = os.path.join(REPO, "playbooks", "onboard.yml")
+        onboard = os.path.join(REPO, "playbooks", "onboard_directory.yml")
         runs = [runner.run("first", onboard, inventory), runner.run("no-change", onboard, inventory),
                 runner.run("rotation", os.path.join(REPO, "playbooks", "rotate_keys.yml"), inventory)]
-        tasks_per_host = max(1, int(round(sum(runs[1]["tasks"]["totals"].get(k, 0)
-                                              for k in ("controller", "module")) / float(count))))
+        # The floors have the no-change run's shape: one trivial task per task execution of a host (a skipped task
+        # and an include are a worker process too); meta tasks are decided without one and are left out.
+        tasks_per_host = max(1, int(round(task_executions(runs[1]["tasks"]["totals"]) / float(count))))
         floors = [runner.run("floor-set_fact", floor_playbook(os.path.join(workdir, "floor_a.yml"), "set_fact",
                                                               tasks_per_host), inventory),
                   runner.run("floor-ping", floor_playbook(os.path.join(workdir, "floor_b.yml"), "ping",
                                                           tasks_per_host), inventory)]
     finally:
         sandbox.stop()
-    result = dict(accounts=count, forks=FORKS, tasks_per_host=tasks_per_host, runs=runs, floors=floors)
+    result = dict(accounts=count, shape="resource directory: the management account and %d members" % (count - 1),
+                  forks=FORKS, tasks_per_host=tasks_per_host, runs=runs, floors=floors)
     result["per_account"] = dict((run["label"], per_account(run, count)) for run in runs + floors)
     no_change = result["per_account"]["no-change"]["cpu_s"]
     result["ratios"] = dict(no_change_vs_floor_set_fact=round(no_change / max(result["per_account"]["floor-set_fact"]["cpu_s"], 1e-9), 2),

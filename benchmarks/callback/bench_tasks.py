@@ -3,6 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Counts task executions per action and how each ran, for benchmarks/bench.py.
 
+``meta``: a meta task, decided by ansible-playbook itself (no worker process); ``include``: an include, its
+result handled by the strategy; ``skipped``: a task whose condition was false (in a worker process);
 ``controller``: the task's action has an action plugin, which did the work in the controller's process
 (``set_fact``, ``assert``, the collection's resources: the benchmark's hosts all use a local connection, so
 those never fall back to their modules); ``module``: a module ran in a new interpreter (the ``normal``
@@ -46,10 +48,14 @@ class CallbackModule(CallbackBase):
         self.counts = collections.Counter()
         self.per_action = collections.defaultdict(collections.Counter)
 
-    def _count(self, result):
+    def _count(self, result, skipped=False):
         task = result._task
         action = task.resolved_action or task.action
-        if action in C._ACTION_ALL_INCLUDES:  # pylint: disable=protected-access
+        if action in C._ACTION_META:  # pylint: disable=protected-access
+            kind = "meta"  # decided by ansible-playbook itself, no worker process
+        elif skipped:
+            kind = "skipped"
+        elif action in C._ACTION_ALL_INCLUDES:  # pylint: disable=protected-access
             kind = "include"  # done by the strategy, no action runs
         elif action_loader.has_plugin(action, collection_list=task.collections):
             kind = "controller"
@@ -65,7 +71,7 @@ class CallbackModule(CallbackBase):
         self._count(result)
 
     def v2_runner_on_skipped(self, result):
-        self.counts["skipped"] += 1
+        self._count(result, skipped=True)
 
     def v2_playbook_on_stats(self, stats):
         path = os.environ.get("CLOUDBROKER_BENCH_TASKS")
