@@ -40,6 +40,7 @@ INTERNAL_VARIABLES = frozenset([
     "onboarding_delivered", "onboarding_final_credential",
     "onboarding_business_entities", "onboarding_known_business_entities", "onboarding_credential_missing_in_play",
     "marketplace_onboarding_known_business_entities",
+    "ram_onboarding_wants_policies_or_groups", "ram_onboarding_wants_account_settings",
     "onboarding_delivery_tasks", "onboarding_other_run_delivering", "onboarding_key_owner_wanted",
 ])
 
