@@ -121,6 +121,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+created:
+  description:
+    - Whether the user did not exist before this task, so that this task created it (in check mode - would create
+      it). A user created by this task has nothing of before - no AccessKeys, groups or policies.
+  returned: always
+  type: bool
+  sample: false
+  version_added: 1.1.0
 user:
   description: The user as it is after the run (as it would be, in check mode). Empty after deletion.
   returned: always

@@ -22,12 +22,18 @@ def attached(ram, user_name):
 
 def test_created_user_is_in_the_service(ansible, ram):
     name = unique("readback")
-    ansible.run_tasks([{"cloudbroker.alibaba.ram_user": {
-        "name": name, "display_name": "Read back", "email": "rb@example.com",
-        "policies": ["AdministratorAccess"]}}]).assert_ok()
+    task = {"cloudbroker.alibaba.ram_user": {"name": name, "display_name": "Read back", "email": "rb@example.com",
+                                            "policies": ["AdministratorAccess"]}, "register": "r"}
+    # created: true only for the task that made the user (in check mode, the one that would)
+    checked = [dict(task, check_mode=True), {"ansible.builtin.assert": {"that": ["r.created", "r.changed"]}}]
+    ansible.run_tasks(checked).assert_ok()
+    made = [task, {"ansible.builtin.assert": {"that": ["r.created", "r.changed"]}}]
+    ansible.run_tasks(made).assert_ok()
     user = ram.get_user(ram_models.GetUserRequest(user_name=name)).body.user
     assert (user.user_name, user.display_name, user.email) == (name, "Read back", "rb@example.com")
     assert attached(ram, name) == [("AdministratorAccess", "System")]
+    again = [task, {"ansible.builtin.assert": {"that": ["not r.created", "not r.changed"]}}]
+    ansible.run_tasks(again).assert_ok()
 
 
 def test_invalid_input_makes_no_remote_call(ansible, sandbox):

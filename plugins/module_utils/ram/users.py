@@ -109,7 +109,7 @@ def ensure_user_present(task, client, wanted_policies):
         before["groups"], after["groups"] = groups_before, groups_after
     if current is None:
         before = {}
-    return changed or policies_changed or groups_changed, before, after
+    return changed or policies_changed or groups_changed, before, after, current is None
 
 
 def delete_user_dependents(client, name):
@@ -150,10 +150,11 @@ def run_user(task):
     wanted_policies = check_user_options(task.params)
     client = task.clients.ram
     if task.params["state"] == "present":
-        changed, before, after = ensure_user_present(task, client, wanted_policies)
-    else:
-        changed, before, after = ensure_user_absent(task, client)
-    return task.result(changed, "user", before, after)
+        changed, before, after, created = ensure_user_present(task, client, wanted_policies)
+        # created: the user did not exist before this task (it has no keys, groups or policies of before)
+        return task.result(changed, "user", before, after, created=created)
+    changed, before, after = ensure_user_absent(task, client)
+    return task.result(changed, "user", before, after, created=False)
 
 
 USER = Resource(

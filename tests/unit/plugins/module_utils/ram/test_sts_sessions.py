@@ -51,7 +51,7 @@ def test_a_kept_session_is_private_and_read_back(run_directory):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert sts_sessions.load(key()) == ("STS.id", "secret", "token", expires)
     assert "secret" not in key() and "LTAIcaller" not in key()  # the name says nothing of what it holds
-    assert [name for name in os.listdir(run_directory)] == [key()]  # the temporary file was renamed
+    assert os.listdir(run_directory) == [key()]  # the temporary file was renamed
 
 
 @pytest.mark.parametrize("changed", [dict(caller_key_id="LTAIother"), dict(caller_token="token-2"),
