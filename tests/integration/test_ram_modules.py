@@ -22,8 +22,9 @@ def attached(ram, user_name):
 
 def test_created_user_is_in_the_service(ansible, ram):
     name = unique("readback")
-    task = {"cloudbroker.alibaba.ram_user": {"name": name, "display_name": "Read back", "email": "rb@example.com",
-                                            "policies": ["AdministratorAccess"]}, "register": "r"}
+    task = {"cloudbroker.alibaba.ram_user": {
+        "name": name, "display_name": "Read back", "email": "rb@example.com", "policies": ["AdministratorAccess"]},
+        "register": "r"}
     # created: true only for the task that made the user (in check mode, the one that would)
     checked = [dict(task, check_mode=True), {"ansible.builtin.assert": {"that": ["r.created", "r.changed"]}}]
     ansible.run_tasks(checked).assert_ok()
