@@ -145,5 +145,48 @@ def write_report(results, minimum, docs_dir):
               "",
               "Rotation (`rotate_keys.yml`) and the first run are not held to this minimum: they write.",
               ""]
+    lines += first_run_section(largest)
     with open(os.path.join(docs_dir, "benchmarks.md"), "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
+
+
+# Why each request of a first run (a new account) is made: no read or write that the run could do without.
+FIRST_RUN_REASONS = {
+    ("ram", "AssumeRole"): "once per member and run (the management account is reached directly)",
+    ("ram", "GetUser"): "the user does not exist yet",
+    ("ram", "CreateUser"): "the marketplace's RAM user",
+    ("ram", "GetPolicy"): "the wanted policy exists, and whether it is a system or a custom policy",
+    ("ram", "AttachPolicyToUser"): "the wanted policy (AdministratorAccess by default)",
+    ("ram", "ListAccessKeys"): "the key step's read before it creates a key (a new user skips the rename check)",
+    ("ram", "CreateAccessKey"): "the key the marketplace will hold",
+    ("ram", "GetCallerIdentity"): "two per account: whose is the new key (never the root account; the account "
+                                  "number), and the broker's own check of the key for its test connection",
+    ("ram", "GetResourceDirectory"): "the inventory plugin, once per run",
+    ("ram", "ListAccounts"): "the inventory plugin, once per run (pages of the directory)",
+    ("ram", "ListFoldersForParent"): "the inventory plugin, once per run (the folder paths)",
+    ("marketplace", "GET /cb-credential-service/api/v2.0/accounts/{accountId}"):
+        "four per member: the chain's first read; a fresh read before the asset account is created (an "
+        "overlapping run may have created it); the master account it is created under (it must exist and be a "
+        "master account); after the delivery, "
+        "which key the credential holds (an overlapping run may have stored its own)",
+    ("marketplace", "POST /cb-credential-service/api/v2.0/accounts"): "the asset account",
+    ("marketplace", "POST /cb-credential-service/api/v2.0/accounts/{accountId}/credentials"): "the credential",
+    ("marketplace", "POST /cb-credential-service/api/v2.0/credentialsValidator"): "the test connection of the new "
+                                                                                  "credential",
+    ("marketplace", "GET /cb-credential-service/api/v2.0/businessEntities"): "once per onboarding play (the "
+                                                                             "management account's and the "
+                                                                             "members'), not per account",
+}
+
+
+def first_run_section(result):
+    """The first run's requests per action, with why each is made."""
+    first = next(run for run in result["runs"] if run["label"] == "first")
+    lines = ["## The first run, request by request (largest N)", "",
+             "A new account: every request of the first run, per account, and why it is made.", ""]
+    for service, counts in sorted(first["requests"].items()):
+        for action, number in sorted(counts.items()):
+            lines.append("- %s `%s`: %.2f per account - %s." % (
+                service, action, number / float(result["accounts"]),
+                FIRST_RUN_REASONS.get((service, action), "not explained")))
+    return lines + [""]
