@@ -147,8 +147,9 @@ test: ## everything: venv, collection, then the STAGES (units, lint, docs-lint, 
 # --- benchmarks (not tests: they measure and report) ---------------------------------------------
 
 BENCH_SIZES ?= 10,100,1000
+# BENCH_ARGS=--merge keeps the other sizes of the last run (.build/bench/bench.json) in the report.
 bench: venv collection ## onboarding benchmark (N accounts; BENCH_SIZES=10,100,1000): .build/bench, docs/benchmarks.md
-	$(NO_PROXY_ENV) $(PY) benchmarks/bench.py --sizes $(BENCH_SIZES) --out $(BUILD)/bench --report
+	$(NO_PROXY_ENV) $(PY) benchmarks/bench.py --sizes $(BENCH_SIZES) --out $(BUILD)/bench --report $(BENCH_ARGS)
 
 # The `bench` stage of make test: the benchmark at N=10 as a smoke test that it works (no timing goal).
 bench-smoke: venv collection ## the benchmark at N=10 only, no report (what make test runs)

@@ -177,6 +177,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,1000", help="comma-separated account counts")
     parser.add_argument("--out", default=os.path.join(REPO, ".build", "bench"))
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the other sizes of <out>/bench.json (of this benchmark's shape) in the report")
     parser.add_argument("--floor-ping-max", type=int, default=100,
                         help="largest N that runs floor (b), a module per task (default 100)")
     parser.add_argument("--report", action="store_true", help="write docs/benchmarks.md and docs/benchmarks.png")
@@ -185,20 +187,24 @@ def main(argv=None):
     for var in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"):
         os.environ.pop(var, None)
     results = []
+    if args.merge and os.path.exists(os.path.join(args.out, "bench.json")):
+        with open(os.path.join(args.out, "bench.json"), encoding="utf-8") as handle:
+            results = [r for r in json.load(handle)["results"] if r.get("shape", "").startswith("resource directory")]
     for count in [int(size) for size in args.sizes.split(",")]:
         print("bench: %d accounts ..." % count, flush=True)
         result = bench_size(count, args.out, args.floor_ping_max)
-        results.append(result)
+        results = sorted([r for r in results if r["accounts"] != count] + [result], key=lambda r: r["accounts"])
         for label, values in result["per_account"].items():
             print("bench: N=%-5d %-15s per account: %s" % (count, label, json.dumps(values, sort_keys=True)))
         print("bench: N=%d no-change CPU vs floors: %s" % (count, json.dumps(result["ratios"])), flush=True)
-    with open(os.path.join(args.out, "bench.json"), "w", encoding="utf-8") as handle:
-        json.dump(dict(results=results, minimum_no_change=MINIMUM_NO_CHANGE), handle, indent=1, sort_keys=True)
-    if args.report:
-        from report import write_report  # pylint: disable=import-outside-toplevel
+        # written after each size: a long run that is stopped keeps what it measured
+        with open(os.path.join(args.out, "bench.json"), "w", encoding="utf-8") as handle:
+            json.dump(dict(results=results, minimum_no_change=MINIMUM_NO_CHANGE), handle, indent=1, sort_keys=True)
+        if args.report:
+            from report import write_report  # pylint: disable=import-outside-toplevel
 
-        write_report(results, MINIMUM_NO_CHANGE, os.path.join(REPO, "docs"))
-    print("bench: %d passed, 0 failed" % len(results))
+            write_report(results, MINIMUM_NO_CHANGE, os.path.join(REPO, "docs"))
+    print("bench: %d passed, 0 failed" % len(args.sizes.split(",")))
     return 0
 
 

@@ -169,6 +169,7 @@ def _issue(ctx, store, arn, role_name, session_name, duration, policy, external_
                   "session_name, policy, caller_arn, expires_at, create_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   (key_id, secret, token, role["pk"], role["name"], role["role_id"], session_name, policy,
                    ctx.caller.arn(ctx.account_id), issued + duration, clock.iso(issued)))
+    ctx.env.accounts.remember_key(key_id, store.account_id)
     return {
         "Credentials": {"AccessKeyId": key_id, "AccessKeySecret": secret, "SecurityToken": token,
                         "Expiration": clock.iso(issued + duration)},

@@ -144,6 +144,7 @@ def create_access_key(ctx):
     key_id, secret = new_access_key()
     ctx.store.execute("INSERT INTO access_keys (access_key_id, secret, user_pk, status, create_date) "
                       "VALUES (?, ?, ?, 'Active', ?)", (key_id, secret, owner["pk"] if owner else None, now()))
+    ctx.env.accounts.remember_key(key_id, ctx.store.account_id)
     return {"AccessKey": key_view(ctx.store.access_key(key_id), with_secret=True)}
 
 
