@@ -33,7 +33,11 @@ def test_ambiguous_creates_are_resolved(chaos):
     """Half of RAM's successful answers are lost after the request was applied (503, the sandbox's lost_answer_rate):
     a CreateAccessKey whose answer is lost made a key whose secret nobody holds. The run lists the keys, deletes that
     key and creates again; every other write is idempotent. One key at the end, held and working."""
-    chaos.sandbox.set_faults("ram", lost_answer_rate=0.5, seed=7)
+    # The seed decides which answers are lost along the run's sequence of RAM requests: 10 loses two CreateAccessKey
+    # answers in today's sequence (7 did until a new user stopped being checked for a rename). When the sequence
+    # changes, the precondition below fails by name: pick a seed that loses one again (scripts/chaos.py lost-answer
+    # runs this at many seeds).
+    chaos.sandbox.set_faults("ram", lost_answer_rate=0.5, seed=10)
     rc, output = chaos.run(["alibaba-dev"])
     assert rc == 0, failure_lines(output)
     lost = chaos.sandbox.injected_faults("ram").get("CreateAccessKey (answer lost)", 0)
