@@ -210,8 +210,9 @@ def check_mfa_options(task):
                          option="device_name")
     seed_file = params["seed_file"]
     if params["state"] == "present":
-        if seed_file and missing_directory(seed_file):
-            raise InputError("seed_file: directory %s does not exist." % missing_directory(seed_file), option="seed_file")
+        missing = missing_directory(seed_file) if seed_file else None
+        if missing:
+            raise InputError("seed_file: directory %s does not exist." % missing, option="seed_file")
         if not seed_file and not task.no_log:
             raise InputError("ram_user_mfa returns the new device's MFA seed: set no_log: true on the task, or "
                              "seed_file to have the seed written to a 0600 file instead.")
