@@ -23,6 +23,11 @@ description:
     C(cloudbroker_resource_directory_id) and, for member accounts, C(cloudbroker_assume_role_arn)
     (C(acs:ram::<account id>:role/<role_name>)). The management account has no role ARN - the central
     identity acts in it directly.
+  - Groups - C(rd_master) (the management account), C(rd_members) (every member account),
+    C(rd_members_invited) (members that joined by invitation, which have no access role until someone creates
+    it) and C(rd_reachable) (the accounts the central identity reaches as they are - the management account and
+    the members created in the directory). C(playbooks/onboard_directory.yml) onboards by these groups; its
+    first play adds an invited member to C(rd_reachable) once its role can be assumed.
   - V(keyed_groups), V(groups) and V(compose) work as in C(amazon.aws.aws_ec2), on these variables.
   - The credentials and endpoints are those of the collection's RAM modules, with the same environment
     variables (E(ALIBABA_CLOUD_ACCESS_KEY_ID), E(ALIBABA_CLOUD_RESOURCEMANAGER_ENDPOINT),
@@ -105,6 +110,7 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import connection
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram.directory import (
     account_facts,
+    account_groups,
     read_directory,
     select_accounts,
 )
@@ -174,6 +180,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             facts = account_facts(account, data["directory"], self.get_option("role_name"))
             for name, value in facts.items():
                 self.inventory.set_variable(host, name, value)
+            for group in account_groups(account):
+                self.inventory.add_child(self.inventory.add_group(group), host)
             self._set_composite_vars(self.get_option("compose"), facts, host, strict=strict)
             self._add_host_to_composed_groups(self.get_option("groups"), facts, host, strict=strict)
             self._add_host_to_keyed_groups(self.get_option("keyed_groups"), facts, host, strict=strict)

@@ -80,6 +80,22 @@ def test_one_host_per_member_with_its_role_arn(directory):
     assert len({v["cloudbroker_account_id"] for v in hostvars.values()}) == len(hostvars)
 
 
+def test_directory_groups(directory):
+    """The plugin's own groups, by which onboard_directory.yml onboards: the management account, the members, the
+    members that joined by invitation (no access role yet) and the accounts the central identity reaches as they are."""
+    services, _state = directory
+    data = listing(directory, {"include_management_account": True})
+    management = next(a["display_name"] for a in services.accounts if a.get("management"))
+    members = sorted(a["display_name"] for a in services.accounts if a["identity"] == "root" and not a["management"])
+    invited = sorted(h for h, v in data["_meta"]["hostvars"].items()
+                     if v["cloudbroker_join_method"] == "invited" and not v["cloudbroker_management_account"])
+    assert invited == ["acquired-partner"]
+    assert data["rd_master"]["hosts"] == [management]
+    assert sorted(data["rd_members"]["hosts"]) == members
+    assert data["rd_members_invited"]["hosts"] == invited
+    assert sorted(data["rd_reachable"]["hosts"]) == sorted([management] + [m for m in members if m not in invited])
+
+
 def test_filters_and_management_account(directory):
     services, _state = directory
     management = next(a for a in services.accounts if a.get("management"))

@@ -5,7 +5,8 @@
 
 Read only: GetResourceDirectory, ListFoldersForParent, ListAccounts. ``read_directory`` returns plain
 dicts (cacheable as JSON) of every account with its folder path; ``account_facts`` turns one into the
-host variables of the ``cloudbroker.alibaba.resource_directory`` inventory plugin.
+host variables of the ``cloudbroker.alibaba.resource_directory`` inventory plugin, ``account_groups`` into its
+groups.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,6 +16,13 @@ __metaclass__ = type
 import fnmatch
 
 DEFAULT_ACCESS_ROLE = "ResourceDirectoryAccountAccessRole"
+JOINED_BY_INVITATION = "invited"  # ListAccounts JoinMethod: "created" (in the directory) or "invited"
+
+# The groups of the directory's accounts (playbooks/onboard_directory.yml onboards them by these):
+GROUP_MASTER = "rd_master"  # the management account (the marketplace's master account)
+GROUP_MEMBERS = "rd_members"  # every member account
+GROUP_REACHABLE = "rd_reachable"  # the central identity acts in it as it is: the management account, created members
+GROUP_MEMBERS_INVITED = "rd_members_invited"  # joined by invitation: no access role unless someone made it
 PAGE_SIZE = 100  # ListAccounts / ListFoldersForParent: 1-100
 
 
@@ -113,3 +121,14 @@ def account_facts(account, directory, role_name=DEFAULT_ACCESS_ROLE):
     if not account["management"]:
         facts["cloudbroker_assume_role_arn"] = "acs:ram::%s:role/%s" % (account["account_id"], role_name)
     return facts
+
+
+def account_groups(account):
+    """The groups of one account. A member created in the directory has ResourceDirectoryAccountAccessRole, made
+    by the directory; a member that joined by invitation has no such role until someone creates it
+    (playbooks/rd_access_role.yml adds it to ``rd_reachable`` once the role can be assumed)."""
+    if account["management"]:
+        return [GROUP_MASTER, GROUP_REACHABLE]
+    if account["join_method"] == JOINED_BY_INVITATION:
+        return [GROUP_MEMBERS, GROUP_MEMBERS_INVITED]
+    return [GROUP_MEMBERS, GROUP_REACHABLE]
