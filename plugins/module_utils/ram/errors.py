@@ -16,6 +16,11 @@ from ansible_collections.cloudbroker.alibaba.plugins.module_utils.resource impor
 RETRYABLE_CODES = frozenset(["ServiceUnavailable", "InternalError", "Rejected.Throttling", "RequestTimeout"])
 THROTTLING_PREFIX = "Throttling"
 
+# What a request without an answer fails with when the network or the far end is at fault, and a retry may get
+# through: the transport's errors (requests' ConnectionError and Timeout, ssl errors, resets: all OSError) and an
+# answer that is not the service's (ValueError: a body that is not JSON, such as a proxy's error page).
+ANSWER_ERRORS = (OSError, ValueError)
+
 # A TLS handshake the client refused (the SDK reports it only as text: "HTTPSConnectionPool(host='h', port=p):
 # ... SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ...'))").
 TLS_FAILURE_RE = re.compile(r"SSLError|CERTIFICATE_VERIFY_FAILED|certificate verify failed")
@@ -114,10 +119,16 @@ class RamError(CloudError):
         status = getattr(exc, "status_code", None) or getattr(exc, "statusCode", None) or data.get("statusCode")
         request_id = getattr(exc, "request_id", None) or data.get("RequestId")
         message = data.get("Message")
+        inner = getattr(exc, "inner_exception", None)
+        # The SDK wraps whatever its request loop raised - the transport's errors, but also a fault of the client
+        # itself (a credential provider's AttributeError, a TypeError): no answer came, and none will on a retry.
+        client_fault = code is None and status is None and inner is not None and not isinstance(inner, ANSWER_ERRORS)
         if not message:
-            inner = getattr(exc, "inner_exception", None)
-            message = str(inner) if inner is not None else (getattr(exc, "message", None) or str(exc))
+            if client_fault:
+                message = "%s: %s (a fault of the client; nothing was sent)" % (type(inner).__name__, inner)
+            else:
+                message = str(inner) if inner is not None else (getattr(exc, "message", None) or str(exc))
         retry_after = getattr(exc, "retry_after", None)
         tls_failure = None if code or status else describe_tls_failure(message)
         return cls(action, code=code, message=tls_failure or message, request_id=request_id, status=status,
-                   retry_after=retry_after / 1000.0 if retry_after else None, final=bool(tls_failure))
+                   retry_after=retry_after / 1000.0 if retry_after else None, final=bool(tls_failure) or client_fault)

@@ -101,6 +101,27 @@ def test_connection_failure_is_transient():
     assert "Connection refused" in error.message
 
 
+def test_a_fault_of_the_client_inside_the_sdk_is_final():
+    """The SDK wraps whatever its request loop raised, also a bug such as an AttributeError in a credential
+    provider: no request went out, and a retry would only repeat it until the time budget runs out."""
+    inner = AttributeError("'NoneType' object has no attribute 'get_credential'")
+    exc = UnretryableException(RetryPolicyContext(retries_attempted=0, exception=inner))
+    error = RamError.from_sdk("GetUser", exc)
+    assert not error.transient and not error.ambiguous
+    assert error.message == ("AttributeError: 'NoneType' object has no attribute 'get_credential' "
+                             "(a fault of the client; nothing was sent)")
+    client, sleeps = make_client([exc, {"User": {}}])
+    with pytest.raises(RamError) as raised:
+        client.call("GetUser", UserName="alice")
+    assert "AttributeError" in str(raised.value) and sleeps == [] and len(client._sdk.calls) == 1
+
+
+def test_an_answer_that_is_not_the_services_is_transient():
+    inner = ValueError("Expecting value: line 1 column 1 (char 0)")
+    exc = UnretryableException(RetryPolicyContext(retries_attempted=0, exception=inner))
+    assert RamError.from_sdk("GetUser", exc).transient
+
+
 @pytest.mark.parametrize("code,status,retryable", [
     ("Throttling.User", 400, True),
     ("Throttling.Api", 400, True),
