@@ -21,6 +21,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import datetime
 import json
 import os
 
@@ -29,11 +30,12 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
+from ansible.plugins.loader import filter_loader, test_loader
 
 # Imported here, in the controller's main process, so that no worker pays for them again.
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.marketplace import options as _marketplace_room  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import connection as _ram_room  # noqa: F401 pylint: disable=unused-import
-from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import sts_sessions, tls
+from ansible_collections.cloudbroker.alibaba.plugins.module_utils.ram import access_keys, sts_sessions, tls
 from ansible_collections.cloudbroker.alibaba.plugins.module_utils.services import argument_spec_for, run_resource
 
 # The SDK's default TLS context (the system's trust store and certifi's bundle, ~0.1 s of CPU) is built here, once,
@@ -42,6 +44,26 @@ tls.preload()
 # The tasks of this run share their STS sessions (one AssumeRole per role and run, not per task), in the run's
 # private temporary directory, which ansible-playbook removes when the run ends (module_utils/ram/sts_sessions.py).
 sts_sessions.share_within(C.DEFAULT_LOCAL_TMP)
+
+
+def load_jinja_plugins():
+    """Load ansible-core's own Jinja filters and tests in the main process, which keeps them for the run.
+
+    A worker loads them the first time one of its templates uses a filter or a test (``default``, ``is defined``,
+    ``selectattr('name', '==', ...)``: nearly every task of the onboarding chain), unless the main process has
+    loaded them before it forked: in a no-change run that was about 7% of the workers' CPU (docs/benchmarks.md).
+    A warm-up only: whatever fails here fails, or not, in the worker as it did without it."""
+    for loader in (filter_loader, test_loader):
+        try:
+            for _plugin in loader.all():
+                pass
+        except Exception:  # pylint: disable=broad-except  # see above: the worker loads them itself
+            pass
+
+
+load_jinja_plugins()
+# The first strptime imports _strptime and compiles the format's pattern: the key age of ram_access_key.
+datetime.datetime.strptime("2000-01-01T00:00:00Z", access_keys.CREATE_DATE_FORMAT)
 
 LOCAL_TRANSPORTS = frozenset(["local", "ansible.builtin.local"])
 

@@ -52,8 +52,11 @@ def key_view(key, user_name):
                 user_name=user_name)
 
 
+CREATE_DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # ListAccessKeys / CreateAccessKey: CreateDate, UTC
+
+
 def age_days(create_date, now):
-    created = datetime.datetime.strptime(create_date, "%Y-%m-%dT%H:%M:%SZ")
+    created = datetime.datetime.strptime(create_date, CREATE_DATE_FORMAT)
     return (now - created).total_seconds() / 86400.0
 
 
