@@ -62,6 +62,8 @@ def write_report(results, minimum, docs_dir):
         "account: no AssumeRole, no inventory plugin, no access-role play). In the directory shape first measured,",
         "0.805 CPU-s at N=100 with 16 task executions per account and 2 AssumeRole per member; the floors then",
         "had the executed tasks only (7 per host), while a skipped task and an include are a worker process too.",
+        "0.584 CPU-s at N=100 with 12 task executions per account, one AssumeRole per member (session 4); then 11,",
+        "with the inventory plugin's own groups (no per-host task of the access-role play for a created member).",
         "",
         "![CPU per account and per run](benchmarks.png)",
         "",
@@ -84,6 +86,7 @@ def write_report(results, minimum, docs_dir):
             result["accounts"], ratios["no_change_vs_floor_set_fact"],
             ", %.2f x floor (b) `ping`" % ratios["no_change_vs_floor_ping"] if "no_change_vs_floor_ping" in ratios
             else " (floor (b) not run at this size)"))
+    lines += scaling_section(results)
     lines += ["", "## Where the CPU of a no-change run goes", "",
               "Every task a host runs is a worker process forked from `ansible-playbook`, also a task whose `when` is",
               "false (it is evaluated in the worker) and an `include_*` (the worker returns what to include): about",
@@ -148,6 +151,32 @@ def write_report(results, minimum, docs_dir):
     lines += first_run_section(largest)
     with open(os.path.join(docs_dir, "benchmarks.md"), "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
+
+
+def scaling_section(results):
+    """How the no-change run's cost per account and its memory change with N, beside floor (a)'s."""
+    if len(results) < 2:
+        return []
+    lines = ["", "## From the smallest to the largest N", "",
+             "The no-change run beside floor (a), which has its shape (the same hosts, forks and task executions) and "
+             "none of its work: what grows in both is ansible-core's own cost per task execution (each worker is a "
+             "fork of a main process that holds every host's variables and results), not the collection's.", ""]
+    for result in results:
+        per = result["per_account"]
+        peaks = dict((run["label"], run["peak_rss_mb"]) for run in result["runs"] + result["floors"])
+        lines.append("- N=%d: no-change %.3f CPU-s per account, floor (a) %.3f (ratio %.2f); peak RSS %.0f MB, "
+                     "floor (a) %.0f MB." % (
+                         result["accounts"], per["no-change"]["cpu_s"], per["floor-set_fact"]["cpu_s"],
+                         result["ratios"]["no_change_vs_floor_set_fact"], peaks.get("no-change", 0),
+                         peaks.get("floor-set_fact", 0)))
+    first, last = results[0], results[-1]
+
+    def growth(label):
+        return last["per_account"][label]["cpu_s"] / first["per_account"][label]["cpu_s"]
+
+    lines += ["", "From N=%d to N=%d the no-change run's CPU per account changes by a factor of %.2f, floor (a)'s "
+              "by %.2f." % (first["accounts"], last["accounts"], growth("no-change"), growth("floor-set_fact"))]
+    return lines
 
 
 # Why each request of a first run (a new account) is made: no read or write that the run could do without.
