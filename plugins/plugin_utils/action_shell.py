@@ -51,7 +51,7 @@ def load_jinja_plugins():
 
     A worker loads them the first time one of its templates uses a filter or a test (``default``, ``is defined``,
     ``selectattr('name', '==', ...)``: nearly every task of the onboarding chain), unless the main process has
-    loaded them before it forked: in a no-change run that was about 7% of the workers' CPU (docs/benchmarks.md).
+    loaded them before it forked: in a no-change run that was about 7% of the workers' CPU (docs/architecture.md).
     A warm-up only: whatever fails here fails, or not, in the worker as it did without it."""
     for loader in (filter_loader, test_loader):
         try:
