@@ -193,8 +193,9 @@ def scaling_section(results):
               "process's at the fork plus its own): the largest process is the main one (219 MB). The workers of the",
               "chain's first steps start from about 100 MB, as floor (a)'s; the main process grows by about 75 MB while",
               "the hosts run the user step's include and the RAM user step (the next workers start from 178 MB), and to",
-              "about 200 MB by the last steps. Floor (a) has no include and registers nothing. The workers' own memory",
-              "is that of one task whatever N is; the main process's grows with N, with what ansible-core keeps per host."]
+              "about 200 MB by the last steps. Floor (a) has no include and registers nothing. A worker's own memory",
+              "(Private_Clean + Private_Dirty at the end of its task: its allocations and the parent's pages it wrote",
+              "to) grows too, less: median 13.6 MB at N=20, 15.0 MB at N=100 and 20.8 MB at N=1000 (p95 27.3 MB)."]
     return lines
 
 
