@@ -121,11 +121,12 @@ class RamError(CloudError):
         message = data.get("Message")
         inner = getattr(exc, "inner_exception", None)
         # The SDK wraps whatever its request loop raised - the transport's errors, but also a fault of the client
-        # itself (a credential provider's AttributeError, a TypeError): no answer came, and none will on a retry.
+        # itself (a credential provider's AttributeError, a TypeError), before or after the request left: a retry
+        # would only raise it again.
         client_fault = code is None and status is None and inner is not None and not isinstance(inner, ANSWER_ERRORS)
         if not message:
             if client_fault:
-                message = "%s: %s (a fault of the client; nothing was sent)" % (type(inner).__name__, inner)
+                message = "%s: %s (a fault of the client, not of the service)" % (type(inner).__name__, inner)
             else:
                 message = str(inner) if inner is not None else (getattr(exc, "message", None) or str(exc))
         retry_after = getattr(exc, "retry_after", None)

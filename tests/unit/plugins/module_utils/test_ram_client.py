@@ -103,13 +103,13 @@ def test_connection_failure_is_transient():
 
 def test_a_fault_of_the_client_inside_the_sdk_is_final():
     """The SDK wraps whatever its request loop raised, also a bug such as an AttributeError in a credential
-    provider: no request went out, and a retry would only repeat it until the time budget runs out."""
+    provider: a retry would only raise it again, until the time budget runs out."""
     inner = AttributeError("'NoneType' object has no attribute 'get_credential'")
     exc = UnretryableException(RetryPolicyContext(retries_attempted=0, exception=inner))
     error = RamError.from_sdk("GetUser", exc)
     assert not error.transient and not error.ambiguous
     assert error.message == ("AttributeError: 'NoneType' object has no attribute 'get_credential' "
-                             "(a fault of the client; nothing was sent)")
+                             "(a fault of the client, not of the service)")
     client, sleeps = make_client([exc, {"User": {}}])
     with pytest.raises(RamError) as raised:
         client.call("GetUser", UserName="alice")
