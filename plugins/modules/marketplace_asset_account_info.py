@@ -40,6 +40,13 @@ options:
     description: Return each account's credentials (visible to the caller) too; they come with the accounts at no cost.
     type: bool
     default: true
+  credential_name:
+    description:
+      - With O(include_credentials), only the credentials of this exact name. This tells which key the marketplace
+        holds under a credential's name in one request, without filtering in Jinja.
+      - Accounts are returned all the same, with an empty C(credentials) list when they hold none of that name.
+    type: str
+    version_added: 1.1.0
 extends_documentation_fragment:
   - cloudbroker.alibaba.marketplace
   - cloudbroker.alibaba.attributes.info_module
@@ -55,6 +62,12 @@ EXAMPLES = r"""
   cloudbroker.alibaba.marketplace_asset_account_info:
     status: Active
   register: accounts
+
+- name: The credential named "Alibaba Cloud production-provisioning", and the account that holds it
+  cloudbroker.alibaba.marketplace_asset_account_info:
+    name: Alibaba Cloud production
+    credential_name: Alibaba Cloud production-provisioning
+  register: prod_provisioning
 
 - name: Their names
   ansible.builtin.debug:
@@ -116,7 +129,9 @@ accounts:
       description: Last change.
       type: str
     credentials:
-      description: The credentials visible to the caller (with O(include_credentials)); never a secret.
+      description:
+        - The credentials visible to the caller (with O(include_credentials)), only those named O(credential_name)
+          when it is given; never a secret.
       type: list
       elements: dict
 """

@@ -123,6 +123,27 @@ def test_account_info_user_type_and_include_credentials(ansible, sandbox, tmp_pa
     assert len(bare) == 1 and "credentials" not in bare[0]
 
 
+def test_account_info_credential_name_keeps_only_that_credential(ansible, sandbox, tmp_path):
+    account_id = unique("named")
+    make_account(sandbox, account_id, account_id, [
+        stored_credential("provisioning", "LTAInamed0001", "s-" + uuid.uuid4().hex),
+        stored_credential("discovery", "LTAInamed0002", "s-" + uuid.uuid4().hex)])
+    out = tmp_path / "named.json"
+    sandbox.reset_counters("marketplace")
+    ansible.run_tasks([
+        {"cloudbroker.alibaba.marketplace_asset_account_info": {"account_id": account_id,
+                                                                "credential_name": "provisioning"}, "register": "one"},
+        {"cloudbroker.alibaba.marketplace_asset_account_info": {"account_id": account_id,
+                                                                "credential_name": "absent"}, "register": "absent"},
+        keep("{'one': one.accounts, 'none': absent.accounts}", out)]).assert_ok()
+    result = json.loads(out.read_text())
+    assert [(c["name"], c["access_key_id"]) for c in result["one"][0]["credentials"]] == [("provisioning", "LTAInamed0001")]
+    # the account is returned all the same, holding none of that name
+    assert [a["account_id"] for a in result["none"]] == [account_id] and result["none"][0]["credentials"] == []
+    # filtered on the controller: one GET per task, as without the option
+    assert sum(sandbox.counters("marketplace").values()) == 2
+
+
 def test_credential_info_organization_filter(ansible, sandbox, tmp_path):
     account_id = unique("orgs")
     make_account(sandbox, account_id, account_id, [

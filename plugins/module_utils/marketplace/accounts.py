@@ -304,8 +304,11 @@ def run_account_info(task):
     if params["status"]:
         wire = status_to_wire(params["status"])
         accounts = [a for a in accounts if (a.get("basicInfo") or {}).get("isActive") == wire]
-    return dict(changed=False, accounts=[account_view(a, include_credentials=params["include_credentials"])
-                                         for a in accounts])
+    views = [account_view(a, include_credentials=params["include_credentials"]) for a in accounts]
+    if params["include_credentials"] and params["credential_name"]:
+        for view in views:
+            view["credentials"] = [c for c in view["credentials"] if c["name"] == params["credential_name"]]
+    return dict(changed=False, accounts=views)
 
 
 ACCOUNT_INFO = Resource(
@@ -316,6 +319,7 @@ ACCOUNT_INFO = Resource(
         user_type=dict(type="str", default="asset", choices=["asset", "billing", "system"]),
         status=dict(type="str", choices=["Active", "Inactive"]),
         include_credentials=dict(type="bool", default=True),
+        credential_name=dict(type="str"),
     ),
     run_account_info,
     services=("marketplace",),
